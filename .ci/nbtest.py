@@ -1,0 +1,37 @@
+"""Run the README's test command (`nbdev_test`, with --do_print so each notebook's start and end are printed),
+and report per-notebook wall times and a `N passed, M failed` count.
+
+    python .ci/nbtest.py [extra nbdev_test args]
+Writes a JSON summary to $CI_SUMMARY_DIR/nbdev_test.json when that is set.
+"""
+import subprocess, sys, time, re, os, json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+cmd = ['nbdev_test', '--do_print', '--timing', *sys.argv[1:]]
+print('$', ' '.join(cmd), flush=True)
+t0, starts, ends, failed = time.time(), {}, {}, []
+proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+in_failed = False
+for line in proc.stdout:
+    now = time.time() - t0
+    sys.stdout.write(f'[{now:6.1f}s] {line}'); sys.stdout.flush()
+    if m := re.match(r'Starting (.*\.ipynb)', line.strip()): starts[Path(m[1]).name] = now
+    elif m := re.match(r'- Completed (.*\.ipynb)', line.strip()): ends[Path(m[1]).name] = now
+    elif 'Tests Failed On The Following Notebooks' in line: in_failed = True
+    elif in_failed and line.strip().endswith('.ipynb'): failed.append(line.strip())
+rc = proc.wait()
+total = time.time() - t0
+names = sorted(set(starts) | set(ends))
+if rc != 0 and not failed: failed = [n for n in names if n not in ends] or ['(nbdev_test itself)']
+print(f'\nper-notebook wall time (nbdev_test, 2 at a time; a notebook over 60 s is marked):')
+for n in sorted(names, key=lambda n: -(ends.get(n, total) - starts.get(n, 0))):
+    t = ends.get(n, total) - starts.get(n, 0)
+    print(f"  {n:32s} {t:6.1f} s  {'FAILED' if n in failed else 'ok'}{'  (over 60 s)' if t > 60 else ''}")
+print(f'  {"whole suite":32s} {total:6.1f} s' + ('  (over the 5 min budget)' if total > 300 else ''))
+passed = len([n for n in names if n not in failed])
+print(f'nbdev_test: {passed} passed, {len(failed)} failed')
+if os.environ.get('CI_SUMMARY_DIR'):
+    Path(os.environ['CI_SUMMARY_DIR'], 'nbdev_test.json').write_text(json.dumps(
+        {'passed': passed, 'failed': failed, 'times': {n: ends.get(n, total) - starts.get(n, 0) for n in names}, 'total': total}))
+sys.exit(1 if (rc or failed) else 0)
