@@ -16,9 +16,10 @@ in_failed = False
 for line in proc.stdout:
     now = time.time() - t0
     sys.stdout.write(f'[{now:6.1f}s] {line}'); sys.stdout.flush()
-    if m := re.match(r'Starting (.*\.ipynb)', line.strip()): starts[Path(m[1]).name] = now
-    elif m := re.match(r'- Completed (.*\.ipynb)', line.strip()): ends[Path(m[1]).name] = now
-    elif 'Tests Failed On The Following Notebooks' in line: in_failed = True
+    # two workers print concurrently, so one line can hold several events
+    for m in re.findall(r'Starting (\S+?\.ipynb)', line): starts[Path(m).name] = now
+    for m in re.findall(r'- Completed (\S+?\.ipynb)', line): ends[Path(m).name] = now
+    if 'Tests Failed On The Following Notebooks' in line: in_failed = True
     elif in_failed and line.strip().endswith('.ipynb'): failed.append(line.strip())
 rc = proc.wait()
 total = time.time() - t0
