@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['softmax', 'logsumexp', 'log_softmax']
 
-# %% ../nbs/05_softmax.ipynb #3cd58232
+# %% ../nbs/05_softmax.ipynb #81c97278
 import torch
 from torch import Tensor
 
-# %% ../nbs/05_softmax.ipynb #6ff9a987
+# %% ../nbs/05_softmax.ipynb #b359ba78
 _LOW_PRECISION = (torch.float16, torch.bfloat16)
 
 def _float_activations(x:Tensor, fn:str)->Tensor:
@@ -18,7 +18,7 @@ def _float_activations(x:Tensor, fn:str)->Tensor:
     if not x.is_floating_point(): raise TypeError(f"{fn} expects floating point activations, got dtype {x.dtype} (call .float() first)")
     return x.float() if x.dtype in _LOW_PRECISION else x
 
-# %% ../nbs/05_softmax.ipynb #9dd4b8c9
+# %% ../nbs/05_softmax.ipynb #25d5574a
 def softmax(x:Tensor, # activations (logits)
             dim:int=-1 # the class dimension: softmax makes it sum to 1
            )->Tensor:
@@ -27,7 +27,7 @@ def softmax(x:Tensor, # activations (logits)
     e = (xf - xf.detach().amax(dim, keepdim=True)).exp()
     return (e / e.sum(dim, keepdim=True)).to(x.dtype)
 
-# %% ../nbs/05_softmax.ipynb #cb3ee312
+# %% ../nbs/05_softmax.ipynb #11f21b7f
 def logsumexp(x:Tensor, # activations (logits)
               dim:int=-1, # the dimension to sum over
               keepdim:bool=False # keep `dim` as a dimension of size 1
@@ -38,7 +38,7 @@ def logsumexp(x:Tensor, # activations (logits)
     res = m + (xf - m).exp().sum(dim, keepdim=True).log()
     return (res if keepdim else res.squeeze(dim)).to(x.dtype)
 
-# %% ../nbs/05_softmax.ipynb #2c08cb0c
+# %% ../nbs/05_softmax.ipynb #02fb0c1b
 def log_softmax(x:Tensor, # activations (logits)
                 dim:int=-1 # the class dimension
                )->Tensor:
