@@ -7,12 +7,12 @@ __all__ = ['EXIT_OK', 'EXIT_FAILED', 'EXIT_USAGE', 'EXIT_BAD_DATA', 'EXIT_BAD_MO
            'IMAGENET_STATS', 'CliError', 'make_parser', 'data_folder', 'find_images', 'label_images',
            'make_tiny_images', 'drop_unreadable', 'DistContext', 'init_distributed', 'close_distributed', 'shard',
            'gather_lists', 'sum_across', 'broadcast_value', 'load_rgb', 'item_transform', 'batch_transform',
-           'ImageList', 'DeviceLoader', 'make_loaders', 'split_indices', 'build_model', 'find_lr', 'fine_tune',
-           'confusion_counts', 'most_confused', 'sync_from_rank0', 'versions', 'train', 'load_model', 'predict_images',
-           'predict', 'main', 'check_distributed']
+           'ImageList', 'DeviceLoader', 'make_loaders', 'split_indices', 'build_model', 'model_groups', 'make_learner',
+           'find_lr', 'fine_tune', 'confusion_counts', 'most_confused', 'sync_from_rank0', 'versions', 'train',
+           'load_model', 'predict_images', 'predict', 'main', 'check_distributed']
 
-# %% ../nbs/11_cli.ipynb #b0368610
-import os, sys, re, json, time, math, random, argparse, platform, contextlib
+# %% ../nbs/11_cli.ipynb #ae9bdb74
+import os, sys, re, json, time, math, random, argparse, platform, contextlib, inspect
 from pathlib import Path
 from types import SimpleNamespace
 import numpy as np
@@ -23,7 +23,7 @@ import torch.distributed as dist
 from PIL import Image, ImageOps
 from .core import sizes, get_mode, set_seed, seed_worker, seeded_generator, default_device
 
-# %% ../nbs/11_cli.ipynb #78231c47
+# %% ../nbs/11_cli.ipynb #2c704e05
 EXIT_OK          = 0    # done
 EXIT_FAILED      = 1    # something unexpected went wrong (a bug: PETNOTES_DEBUG=1 shows the traceback)
 EXIT_USAGE       = 2    # the command line is wrong (argparse's convention)
@@ -35,7 +35,7 @@ class CliError(Exception):
     "A problem with the user's input: shown as one line, and the process exits with `code`"
     def __init__(self, msg:str, code:int=EXIT_BAD_DATA): super().__init__(msg); self.code = code
 
-# %% ../nbs/11_cli.ipynb #0306b83e
+# %% ../nbs/11_cli.ipynb #b3d7a85e
 def _positive_int(s:str)->int:
     "argparse type: an integer >= 1"
     try: v = int(s)
@@ -58,7 +58,7 @@ def _fraction(s:str)->float:
     if not 0 < v < 1: raise argparse.ArgumentTypeError(f"{s!r} must be between 0 and 1")
     return v
 
-# %% ../nbs/11_cli.ipynb #158a028e
+# %% ../nbs/11_cli.ipynb #de6f2985
 _EXIT_HELP = """exit status:
   0 done   1 unexpected failure   2 bad command line   3 unusable images/labels
   4 not a usable weights-only model folder   130 interrupted"""
@@ -82,8 +82,8 @@ def make_parser()->argparse.ArgumentParser:
     sub = p.add_subparsers(dest='command', metavar='COMMAND', required=True)
     t = sub.add_parser('train', formatter_class=fmt, epilog=_TRAIN_EXAMPLES,
         help='train a classifier and write it to --out',
-        description="Train a classifier: find and label the images, presize them, pick a learning rate with the "
-                    "learning-rate finder, fine-tune a pretrained model, report the validation error and the most "
+        description="Train a classifier: find and label the images, presize them, pick a learning rate with the\n"
+                    "learning-rate finder, fine-tune a pretrained model, report the validation error and the most\n"
                     "confused classes. Defaults come from the mode (quick on a CPU, full on a GPU).")
     g = t.add_argument_group('data')
     g.add_argument('--data', default=None, metavar='synthetic|oxford|PATH',
@@ -108,15 +108,18 @@ def make_parser()->argparse.ArgumentParser:
     m.add_argument('--freeze-epochs', type=_positive_int, default=None, metavar='N', help="epochs with the body frozen")
     m.add_argument('--lr', type=_lr, default='auto', metavar='auto|FLOAT',
         help="learning rate, or 'auto': the learning-rate finder's valley (default)")
+    m.add_argument('--lr-find-iters', type=_positive_int, default=None, metavar='N', help="mini-batches the learning-rate finder runs")
     m.add_argument('--bs', type=_positive_int, default=None, metavar='N', help="mini-batch size (per process)")
     m.add_argument('--seed', type=int, default=42, help="random seed (default: %(default)s)")
     m.add_argument('--device', default=None, metavar='cpu|cuda|mps', help="default: the best available")
     m.add_argument('--workers', type=int, default=None, metavar='N', help="DataLoader worker processes")
+    m.add_argument('--threads', type=_positive_int, default=None, metavar='N',
+        help="CPU threads for PyTorch (default: PyTorch's choice; 1 is much faster on a busy machine)")
     o = t.add_argument_group('output')
     o.add_argument('--out', default='petnotes-model', metavar='DIR', help="folder for the model, report and plots (default: %(default)s)")
     o.add_argument('--quiet', action='store_true', help="no progress on the terminal, only the summary")
     pr = sub.add_parser('predict', formatter_class=fmt, epilog=_EXIT_HELP, help='label images with a trained model',
-        description="Print the top-k labels and their probabilities for each image, with the model that "
+        description="Print the top-k labels and their probabilities for each image, with the model that\n"
                     "`petnotes train` wrote to OUT_DIR. Any image size or mode (grey, RGBA, 16-bit...) is fine.")
     pr.add_argument('model_dir', metavar='OUT_DIR', help="the --out folder of `petnotes train`")
     pr.add_argument('images', metavar='IMAGE', nargs='+', help="image files")
@@ -131,7 +134,7 @@ def _version(pkg:str)->str|None:
     try: return metadata.version(pkg)
     except metadata.PackageNotFoundError: return None
 
-# %% ../nbs/11_cli.ipynb #69244392
+# %% ../nbs/11_cli.ipynb #878e7c55
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff')
 
 def data_folder(data:str|None, # 'synthetic', 'oxford', a folder, or None for the mode's default
@@ -160,7 +163,7 @@ def find_images(folder:Path # where to look (recursively)
     if not files: raise CliError(f"no images ({'/'.join(e[1:] for e in IMAGE_EXTS)}) in {folder}")
     return files
 
-# %% ../nbs/11_cli.ipynb #d61b2cc2
+# %% ../nbs/11_cli.ipynb #08789a14
 def _some(names:list, n:int=3)->str:
     "'a, b, c and 4 more'"
     names = [str(x) for x in names]
@@ -197,7 +200,7 @@ def label_images(files:list,                # image files (from `find_images`)
                                         f"{classes[0]!r}: a classifier needs at least two classes")
     return files, labs, bad
 
-# %% ../nbs/11_cli.ipynb #bfb2e0b0
+# %% ../nbs/11_cli.ipynb #f62a6921
 def make_tiny_images(dest:Path,        # folder to write into (created)
                      classes=('Red', 'Green', 'Blue'), # one hue per class
                      n_per_class:int=12, # images per class
@@ -214,7 +217,7 @@ def make_tiny_images(dest:Path,        # folder to write into (created)
             Image.fromarray(img).save(dest/f'{c}_{i}.jpg', quality=90)
     return dest
 
-# %% ../nbs/11_cli.ipynb #f55dccdc
+# %% ../nbs/11_cli.ipynb #7a93dffe
 def _readable(f:Path)->bool:
     "Can PIL open and decode `f`?"
     try:
@@ -233,7 +236,7 @@ def drop_unreadable(files:list,   # image files
     if not keep: raise CliError(f"none of the {len(files)} images can be read (e.g. {_some(sorted(bad))})")
     return [f for f,_ in keep], [l for _,l in keep], sorted(bad)
 
-# %% ../nbs/11_cli.ipynb #9201b931
+# %% ../nbs/11_cli.ipynb #246be368
 class DistContext(SimpleNamespace):
     "Who this process is in a (possibly distributed) run: `rank`, `local_rank`, `world`, `device`"
     @property
@@ -285,7 +288,7 @@ def broadcast_value(o, ctx=None):
     dist.broadcast_object_list(box, src=0)
     return box[0]
 
-# %% ../nbs/11_cli.ipynb #5c807f60
+# %% ../nbs/11_cli.ipynb #d2654644
 IMAGENET_STATS = ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])  # mean, std of ImageNet's RGB channels
 
 def load_rgb(path:Path)->Image.Image:
@@ -298,7 +301,7 @@ def load_rgb(path:Path)->Image.Image:
         im = Image.fromarray(((a-lo)/(hi-lo or 1)*255).astype(np.uint8))
     return im.convert('RGB')
 
-# %% ../nbs/11_cli.ipynb #55780aba
+# %% ../nbs/11_cli.ipynb #40f5a76e
 def _presize_standin(img:Image.Image, size:int, train:bool):
     "Stand-in for chapter 04: a square crop (random in training, centre otherwise) resized to `size`"
     w,h = img.size; s = min(w, h)
@@ -320,7 +323,7 @@ def batch_transform(size:int):
     "The batch stage (device, per batch): `f(x, train) -> x`, chapter 04's one-interpolation augmentation"
     return lambda x, train: _augment_standin(x, size, train)
 
-# %% ../nbs/11_cli.ipynb #841f9125
+# %% ../nbs/11_cli.ipynb #e2b0eb83
 class ImageList(torch.utils.data.Dataset):
     "Images and integer labels; items are `(uint8 CxHxW tensor, label)` after the item stage"
     def __init__(self, files, ys, item_tfm, train:bool): self.files,self.ys,self.item_tfm,self.train = files,ys,item_tfm,train
@@ -343,7 +346,7 @@ class DeviceLoader:
             x = self.batch_tfm(x.to(self.device).float()/255, self.train)
             yield (x-self.mean)/self.std, y.to(self.device)
 
-# %% ../nbs/11_cli.ipynb #0646233c
+# %% ../nbs/11_cli.ipynb #38989c3d
 def make_loaders(files, ys, train_idx, valid_idx, vocab, prep:dict, bs:int, ctx=None, workers:int=0, seed:int=42):
     "`.train`, `.valid` (`DeviceLoader`s over this process's shards) and `.vocab`"
     ctx = ctx or init_distributed()
@@ -362,7 +365,7 @@ def make_loaders(files, ys, train_idx, valid_idx, vocab, prep:dict, bs:int, ctx=
     return SimpleNamespace(train=DeviceLoader(tdl, btfm, True, ctx.device), valid=DeviceLoader(vdl, btfm, False, ctx.device),
                            vocab=list(vocab), n_train=len(tds), n_valid_shard=len(vds))
 
-# %% ../nbs/11_cli.ipynb #60f30826
+# %% ../nbs/11_cli.ipynb #654a8556
 def split_indices(n:int, valid_pct:float=0.2, seed:int=42)->tuple:
     "`(train_idx, valid_idx)`: a random `valid_pct` of `range(n)` held out (fastai's `RandomSplitter`)"
     g = torch.Generator().manual_seed(seed)
@@ -371,7 +374,7 @@ def split_indices(n:int, valid_pct:float=0.2, seed:int=42)->tuple:
     if cut < 1 or cut == n: raise CliError(f"{n} images are too few to hold out --valid-pct {valid_pct} for validation")
     return sorted(idx[cut:]), sorted(idx[:cut])
 
-# %% ../nbs/11_cli.ipynb #4a02c78a
+# %% ../nbs/11_cli.ipynb #e20a671b
 def _conv_bn(ni, nf, stride=2): return nn.Sequential(nn.Conv2d(ni, nf, 3, stride, 1, bias=False), nn.BatchNorm2d(nf), nn.ReLU(inplace=True))
 
 def build_model(arch:str, n_out:int, pretrained:bool)->nn.Module:
@@ -380,56 +383,64 @@ def build_model(arch:str, n_out:int, pretrained:bool)->nn.Module:
     body = nn.Sequential(_conv_bn(3, 16), _conv_bn(16, 32), _conv_bn(32, 64), _conv_bn(64, 128), nn.AdaptiveAvgPool2d(1), nn.Flatten())
     return nn.Sequential(body, nn.Linear(128, n_out))
 
-def _body_head(model): 
-    m = getattr(model, 'module', model)
-    return m[0], m[1]
+def model_groups(model:nn.Module)->list:
+    "Parameter groups, body first and head last (chapter 09's `param_groups`)"
+    return [list(model[0].parameters()), list(model[1].parameters())]
 
-def _run_epoch(model, dl, opt, lr, loss_func, progress=None):
-    model.train(); tot = n = 0
-    for i,(x,y) in enumerate(dl):
-        for g in opt.param_groups: g['lr'] = lr(i/len(dl)) if callable(lr) else lr
-        loss = loss_func(model(x), y)
-        opt.zero_grad(); loss.backward(); opt.step()
-        tot += loss.item()*len(y); n += len(y)
-        if progress: progress(i+1, len(dl), loss.item())
-    return tot/max(n, 1)
+def make_learner(net:nn.Module, # the model, or its `DistributedDataParallel` wrapper
+                 dls, ctx, quiet:bool=False):
+    "Chapter 07's `Learner` with chapter 06's `cross_entropy`; progress bars and the epoch table on rank 0 only"
+    from petnotes.learner import Learner, error_rate
+    from petnotes.losses import cross_entropy
+    show = ctx.is_main and not quiet
+    learn = Learner(net, dls, loss_func=cross_entropy, metrics=[error_rate], device=ctx.device, progress=show,
+                    splitter=lambda m: model_groups(getattr(m, 'module', m)))  # param groups of the model inside DDP
+    if not show: learn.logger = lambda row: None
+    learn.history = _History(); learn.add_cbs([learn.history])
+    return learn
 
-def find_lr(model, dls, iters:int, loss_func)->tuple:
-    "`(lr, lrs, losses)`: run the learning-rate finder (chapter 08) and take its valley"
+def _History():
+    "A callback keeping every epoch's row of the `Recorder` over several `fit`s (the `Recorder` restarts at each)"
+    from petnotes.learner import Callback
+    class History(Callback):
+        order, rows = 60, []
+        def __init__(self): self.rows = []
+        def after_epoch(self):
+            rec = self.learn.recorder
+            if rec.values: self.rows.append(dict(zip(rec.metric_names[1:-1], map(_plain_value, rec.values[-1]))))
+    return History()
+
+# %% ../nbs/11_cli.ipynb #4c12ae19
+def find_lr(learn, iters:int)->tuple:
+    "`(lr, lrs, losses)`: chapter 08's learning-rate finder, and its valley"
+    from petnotes.learner import Callback, CancelFitException
     import copy
-    state = copy.deepcopy(model.state_dict())
-    opt = torch.optim.Adam(model.parameters(), lr=1e-7)
-    lrs = np.geomspace(1e-7, 10, iters).tolist(); losses = []; it = iter([])
-    model.train()
-    for lr in lrs:
-        try: x,y = next(it)
-        except StopIteration: it = iter(dls.train); x,y = next(it)
-        for g in opt.param_groups: g['lr'] = lr
-        loss = loss_func(model(x), y); opt.zero_grad(); loss.backward(); opt.step()
-        losses.append(loss.item())
-        if not math.isfinite(losses[-1]) or losses[-1] > 4*min(losses): break
-    model.load_state_dict(state)
+    state = copy.deepcopy(learn.model.state_dict())
+    lrs = np.geomspace(1e-7, 10, iters).tolist(); losses = []
+    class _Finder(Callback):
+        def before_batch(self): self.learn.set_hyper('lr', lrs[len(losses)])
+        def before_validate(self): raise CancelFitException()
+        def after_batch(self):
+            if not self.learn.training: return
+            losses.append(self.learn.loss.item())
+            if len(losses) == iters or not math.isfinite(losses[-1]) or losses[-1] > 4*min(losses): raise CancelFitException()
+    learn.fit(max(1, math.ceil(iters/len(learn.dls.train))), cbs=[_Finder()])
+    learn.model.load_state_dict(state); learn.opt = None
     lrs = lrs[:len(losses)]
-    i = int(np.argmin(losses)); lr = lrs[max(i//2, 0)]  # crude stand-in for `valley`
+    lr = lrs[int(np.argmin(losses))]/10  # stand-in for `valley`: a tenth of the minimum
     return float(lr), lrs, losses
 
-def fine_tune(model, dls, epochs:int, lr:float, freeze_epochs:int, loss_func, log=None)->list:
+def fine_tune(learn, epochs:int, lr:float, freeze_epochs:int=1):
     "Chapter 09's `fine_tune`: train the head with the body frozen, then everything with discriminative LRs"
-    body,head = _body_head(model); hist = []
-    def one_cycle(p): return lr*(0.5*(1-math.cos(math.pi*2*p)) if p < 0.25 else 0.5*(1+math.cos(math.pi*(p-0.25)/0.75)))
+    body = getattr(learn.model, 'module', learn.model)[0]
     for p in body.parameters(): p.requires_grad_(False)
-    opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr)
-    for e in range(freeze_epochs):
-        hist.append({'phase': 'frozen', 'epoch': e, 'train_loss': _run_epoch(model, dls.train, opt, one_cycle, nn.CrossEntropyLoss())})
-        if log: log(hist[-1])
+    learn.fit(freeze_epochs, lr)
     for p in body.parameters(): p.requires_grad_(True)
-    opt = torch.optim.Adam(model.parameters(), lr=lr/2)
-    for e in range(epochs):
-        hist.append({'phase': 'unfrozen', 'epoch': e, 'train_loss': _run_epoch(model, dls.train, opt, lambda p: one_cycle(p)/2, nn.CrossEntropyLoss())})
-        if log: log(hist[-1])
-    return hist
+    learn.opt = None
+    learn.fit(epochs, [lr/20, lr/2])
+    return learn
 
-# %% ../nbs/11_cli.ipynb #f9364295
+# %% ../nbs/11_cli.ipynb #4fce1b2d
 @torch.no_grad()
 def confusion_counts(model:nn.Module, dl, n_classes:int, ctx=None)->torch.Tensor:
     "The (actual x predicted) count matrix over the whole validation set, summed over the processes"
@@ -452,7 +463,12 @@ def sync_from_rank0(model:nn.Module, ctx=None):
     if ctx is None or not ctx.distributed: return
     for t in list(model.parameters()) + list(model.buffers()): dist.broadcast(t.data, src=0)
 
-# %% ../nbs/11_cli.ipynb #275e0e18
+# %% ../nbs/11_cli.ipynb #9f0329f9
+def _plain_value(v):
+    "A JSON-able number or string from a tensor/number/string"
+    if isinstance(v, torch.Tensor): v = v.item()
+    return round(v, 6) if isinstance(v, float) else v
+
 def versions()->dict:
     "Versions of what the run used"
     return {'python': platform.python_version(), 'platform': platform.platform(),
@@ -478,7 +494,7 @@ def _plot_confusion(cm, vocab, fn):
     ax.set_xlabel('predicted'); ax.set_ylabel('actual'); ax.set_title('confusion matrix')
     fig.tight_layout(); fig.savefig(fn)
 
-# %% ../nbs/11_cli.ipynb #eb98818c
+# %% ../nbs/11_cli.ipynb #e29d5ac3
 class _Progress:
     "Progress on the terminal (stderr), rank 0 only: a bar that redraws itself on a terminal, one line per epoch otherwise"
     def __init__(self, on:bool):
@@ -492,7 +508,7 @@ class _Progress:
             print(f'\r\x1b[K{what} [{"#"*done}{"."*(w-done)}] {i}/{n} loss {loss:.3f}', end='', file=sys.stderr, flush=True)
         return update if self.on else None
 
-# %% ../nbs/11_cli.ipynb #713ffbc7
+# %% ../nbs/11_cli.ipynb #ff93d463
 def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make_parser`)
          )->dict:
     "Run `petnotes train`: data → presizing → lr_find → fine_tune → evaluation; rank 0 writes `args.out`. Returns the report"
@@ -502,8 +518,10 @@ def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make
     opts = dict(arch=args.arch or sz.arch, pretrained=sz.pretrained if args.pretrained is None else args.pretrained,
                 size=args.size or sz.img_size, epochs=args.epochs or sz.epochs, bs=args.bs or sz.bs,
                 freeze_epochs=sz.freeze_epochs if args.freeze_epochs is None else args.freeze_epochs,
-                workers=sz.num_workers if args.workers is None else args.workers)
+                workers=sz.num_workers if args.workers is None else args.workers,
+                lr_find_iters=args.lr_find_iters or sz.lr_find_iters)
     item_size = max(sz.item_size*opts['size']//sz.img_size, opts['size'])  # keep the mode's item/img ratio
+    if args.threads: torch.set_num_threads(args.threads)
     ctx = init_distributed(args.device)
     show = _Progress(ctx.is_main and not args.quiet)
     set_seed(args.seed)
@@ -527,14 +545,14 @@ def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make
 
     set_seed(args.seed)
     model = build_model(opts['arch'], len(vocab), opts['pretrained']).to(ctx.device)
-    loss_func = nn.CrossEntropyLoss()
     lrs = losses = None
     if args.lr == 'auto':
         lr = None
         if ctx.is_main:  # the finder runs on rank 0 alone (on the plain model: no collective), the others wait
-            show(f"finding the learning rate ({sz.lr_find_iters} batches)")
-            lr,lrs,losses = find_lr(model, dls, sz.lr_find_iters, loss_func)
+            show(f"finding the learning rate ({opts['lr_find_iters']} batches)")
+            lr,lrs,losses = find_lr(make_learner(model, dls, ctx, quiet=True), opts['lr_find_iters'])
         lr = broadcast_value(lr, ctx)
+        dls.train.epoch = 0  # the finder drew batches on rank 0 only: all processes restart the same shuffles
         show(f"learning rate: {lr:.2e} (lr_find valley)")
     else: lr = args.lr
     t = lap('lr_find', t)
@@ -542,12 +560,14 @@ def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make
     net = model
     if ctx.distributed:
         from torch.nn.parallel import DistributedDataParallel as DDP
-        # every parameter trainable when DDP registers them; frozen ones then simply get no gradient
-        # (find_unused_parameters) and the buffers are synced once, at the end (`sync_from_rank0`)
-        net = DDP(model, device_ids=[ctx.device.index] if ctx.device.type == 'cuda' else None,
-                  find_unused_parameters=True, broadcast_buffers=False)
-    def log(h): show(f"{h['phase']} epoch {h['epoch']+1}: train loss {h['train_loss']:.4f}")
-    history = fine_tune(net, dls, opts['epochs'], lr, opts['freeze_epochs'], loss_func, log)
+        # Every parameter is trainable when DDP registers them; while the body is frozen its parameters simply get
+        # no gradient (find_unused_parameters). BatchNorm statistics stay per process (no buffer broadcast in
+        # forward, so validation shards of unequal length cannot deadlock) and are taken from rank 0 at the end.
+        kw = dict(forward_sync_buffers=False) if 'forward_sync_buffers' in inspect.signature(DDP).parameters else dict(broadcast_buffers=False)
+        net = DDP(model, device_ids=[ctx.device.index] if ctx.device.type == 'cuda' else None, find_unused_parameters=True, **kw)
+    learn = make_learner(net, dls, ctx, args.quiet)
+    fine_tune(learn, opts['epochs'], lr, opts['freeze_epochs'])
+    history = learn.history.rows
     t = lap('train', t)
 
     sync_from_rank0(model, ctx)
@@ -580,7 +600,7 @@ def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make
         print(f"wrote {out}/: " + ', '.join(sorted(p.name for p in out.iterdir() if p.is_file())))
     return report
 
-# %% ../nbs/11_cli.ipynb #c7ed7fe0
+# %% ../nbs/11_cli.ipynb #19fa820e
 def load_model(model_dir:Path, # the --out folder of `petnotes train`
                device=None)->tuple:
     "`(model, prep)`: the trained model (eval mode) and its preprocessing settings; weights-only files only"
@@ -637,7 +657,7 @@ def predict(args:argparse.Namespace # parsed `petnotes predict` arguments
             for t in r['top_k']: print(f"  {t['prob']:7.2%}  {t['label']}")
     return res
 
-# %% ../nbs/11_cli.ipynb #ad0fd1bf
+# %% ../nbs/11_cli.ipynb #918ea6ba
 def main(argv:list|None=None # the arguments (default: `sys.argv[1:]`)
         )->int:
     "The `petnotes` command: parse `argv`, run the sub-command, turn errors into one line and an exit code"
@@ -660,10 +680,10 @@ def main(argv:list|None=None # the arguments (default: `sys.argv[1:]`)
     finally:
         if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
 
-# %% ../nbs/11_cli.ipynb #2eda1958
+# %% ../nbs/11_cli.ipynb #cd6e959c
 if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())
 
-# %% ../nbs/11_cli.ipynb #98615719
+# %% ../nbs/11_cli.ipynb #ec167526
 def check_distributed(work:Path, # a scratch folder (created)
                       nproc:int=2, timeout:float=300)->dict:
     "Run a tiny `torchrun --nproc_per_node=nproc` CPU/gloo training and check its results; returns the report"
@@ -673,7 +693,7 @@ def check_distributed(work:Path, # a scratch folder (created)
     shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, '-m', 'torch.distributed.run', '--standalone', f'--nproc_per_node={nproc}', '-m', 'petnotes.cli',
            'train', '--data', str(data), '--out', str(out), '--device', 'cpu', '--epochs', '1', '--freeze-epochs', '1',
-           '--size', '32', '--bs', '4', '--workers', '0', '--valid-pct', '0.25']
+           '--size', '32', '--bs', '4', '--workers', '0', '--valid-pct', '0.25', '--lr-find-iters', '10']
     env = {**os.environ, 'OMP_NUM_THREADS': '1', 'PYTHONUNBUFFERED': '1'}
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     if p.returncode != 0: raise RuntimeError(f"torchrun failed ({p.returncode}):\n{p.stdout[-3000:]}\n{p.stderr[-3000:]}")
