@@ -48,6 +48,7 @@ SIZE_TABLE = {  # name: (quick, full, what it is)
     'lr_find_iters': (40,       100,        'mini-batches the learning-rate finder runs'),
     'num_workers':   (0,        4,          'DataLoader worker processes'),
     'data':          ('synthetic', 'oxford', 'which pets: the synthetic set petnotes draws, or the real Oxford-IIIT Pets'),
+    'digits':        ('sklearn', 'mnist',   'handwritten digits for chapter 06: scikit-learn\'s bundled 8x8 set (offline), or MNIST via untar_data'),
 }
 
 # %% ../nbs/00_core.ipynb #6165d9f5
