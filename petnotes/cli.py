@@ -11,7 +11,7 @@ __all__ = ['EXIT_OK', 'EXIT_FAILED', 'EXIT_USAGE', 'EXIT_BAD_DATA', 'EXIT_BAD_MO
            'find_lr', 'fine_tune', 'confusion_counts', 'most_confused', 'sync_from_rank0', 'versions', 'train',
            'load_model', 'predict_images', 'predict', 'main', 'check_distributed']
 
-# %% ../nbs/11_cli.ipynb #ae9bdb74
+# %% ../nbs/11_cli.ipynb #b9439304
 import os, sys, re, json, time, math, random, argparse, platform, contextlib, inspect
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,7 +23,7 @@ import torch.distributed as dist
 from PIL import Image, ImageOps
 from .core import sizes, get_mode, set_seed, seed_worker, seeded_generator, default_device
 
-# %% ../nbs/11_cli.ipynb #2c704e05
+# %% ../nbs/11_cli.ipynb #6723ed26
 EXIT_OK          = 0    # done
 EXIT_FAILED      = 1    # something unexpected went wrong (a bug: PETNOTES_DEBUG=1 shows the traceback)
 EXIT_USAGE       = 2    # the command line is wrong (argparse's convention)
@@ -35,7 +35,7 @@ class CliError(Exception):
     "A problem with the user's input: shown as one line, and the process exits with `code`"
     def __init__(self, msg:str, code:int=EXIT_BAD_DATA): super().__init__(msg); self.code = code
 
-# %% ../nbs/11_cli.ipynb #b3d7a85e
+# %% ../nbs/11_cli.ipynb #ff159000
 def _positive_int(s:str)->int:
     "argparse type: an integer >= 1"
     try: v = int(s)
@@ -58,7 +58,7 @@ def _fraction(s:str)->float:
     if not 0 < v < 1: raise argparse.ArgumentTypeError(f"{s!r} must be between 0 and 1")
     return v
 
-# %% ../nbs/11_cli.ipynb #de6f2985
+# %% ../nbs/11_cli.ipynb #504ed253
 _EXIT_HELP = """exit status:
   0 done   1 unexpected failure   2 bad command line   3 unusable images/labels
   4 not a usable weights-only model folder   130 interrupted"""
@@ -134,7 +134,7 @@ def _version(pkg:str)->str|None:
     try: return metadata.version(pkg)
     except metadata.PackageNotFoundError: return None
 
-# %% ../nbs/11_cli.ipynb #878e7c55
+# %% ../nbs/11_cli.ipynb #d5338fac
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff')
 
 def data_folder(data:str|None, # 'synthetic', 'oxford', a folder, or None for the mode's default
@@ -163,7 +163,7 @@ def find_images(folder:Path # where to look (recursively)
     if not files: raise CliError(f"no images ({'/'.join(e[1:] for e in IMAGE_EXTS)}) in {folder}")
     return files
 
-# %% ../nbs/11_cli.ipynb #08789a14
+# %% ../nbs/11_cli.ipynb #0e9182cf
 def _some(names:list, n:int=3)->str:
     "'a, b, c and 4 more'"
     names = [str(x) for x in names]
@@ -200,7 +200,7 @@ def label_images(files:list,                # image files (from `find_images`)
                                         f"{classes[0]!r}: a classifier needs at least two classes")
     return files, labs, bad
 
-# %% ../nbs/11_cli.ipynb #f62a6921
+# %% ../nbs/11_cli.ipynb #2dadca11
 def make_tiny_images(dest:Path,        # folder to write into (created)
                      classes=('Red', 'Green', 'Blue'), # one hue per class
                      n_per_class:int=12, # images per class
@@ -217,7 +217,7 @@ def make_tiny_images(dest:Path,        # folder to write into (created)
             Image.fromarray(img).save(dest/f'{c}_{i}.jpg', quality=90)
     return dest
 
-# %% ../nbs/11_cli.ipynb #7a93dffe
+# %% ../nbs/11_cli.ipynb #2e1159b7
 def _readable(f:Path)->bool:
     "Can PIL open and decode `f`?"
     try:
@@ -236,7 +236,7 @@ def drop_unreadable(files:list,   # image files
     if not keep: raise CliError(f"none of the {len(files)} images can be read (e.g. {_some(sorted(bad))})")
     return [f for f,_ in keep], [l for _,l in keep], sorted(bad)
 
-# %% ../nbs/11_cli.ipynb #246be368
+# %% ../nbs/11_cli.ipynb #57036871
 class DistContext(SimpleNamespace):
     "Who this process is in a (possibly distributed) run: `rank`, `local_rank`, `world`, `device`"
     @property
@@ -288,7 +288,7 @@ def broadcast_value(o, ctx=None):
     dist.broadcast_object_list(box, src=0)
     return box[0]
 
-# %% ../nbs/11_cli.ipynb #d2654644
+# %% ../nbs/11_cli.ipynb #bb3e52ee
 IMAGENET_STATS = ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])  # mean, std of ImageNet's RGB channels
 
 def load_rgb(path:Path)->Image.Image:
@@ -301,7 +301,7 @@ def load_rgb(path:Path)->Image.Image:
         im = Image.fromarray(((a-lo)/(hi-lo or 1)*255).astype(np.uint8))
     return im.convert('RGB')
 
-# %% ../nbs/11_cli.ipynb #40f5a76e
+# %% ../nbs/11_cli.ipynb #21edd88f
 def _presize_standin(img:Image.Image, size:int, train:bool):
     "Stand-in for chapter 04: a square crop (random in training, centre otherwise) resized to `size`"
     w,h = img.size; s = min(w, h)
@@ -323,7 +323,7 @@ def batch_transform(size:int):
     "The batch stage (device, per batch): `f(x, train) -> x`, chapter 04's one-interpolation augmentation"
     return lambda x, train: _augment_standin(x, size, train)
 
-# %% ../nbs/11_cli.ipynb #e2b0eb83
+# %% ../nbs/11_cli.ipynb #7c3a1bdc
 class ImageList(torch.utils.data.Dataset):
     "Images and integer labels; items are `(uint8 CxHxW tensor, label)` after the item stage"
     def __init__(self, files, ys, item_tfm, train:bool): self.files,self.ys,self.item_tfm,self.train = files,ys,item_tfm,train
@@ -346,7 +346,7 @@ class DeviceLoader:
             x = self.batch_tfm(x.to(self.device).float()/255, self.train)
             yield (x-self.mean)/self.std, y.to(self.device)
 
-# %% ../nbs/11_cli.ipynb #38989c3d
+# %% ../nbs/11_cli.ipynb #d7ae5f94
 def make_loaders(files, ys, train_idx, valid_idx, vocab, prep:dict, bs:int, ctx=None, workers:int=0, seed:int=42):
     "`.train`, `.valid` (`DeviceLoader`s over this process's shards) and `.vocab`"
     ctx = ctx or init_distributed()
@@ -365,7 +365,7 @@ def make_loaders(files, ys, train_idx, valid_idx, vocab, prep:dict, bs:int, ctx=
     return SimpleNamespace(train=DeviceLoader(tdl, btfm, True, ctx.device), valid=DeviceLoader(vdl, btfm, False, ctx.device),
                            vocab=list(vocab), n_train=len(tds), n_valid_shard=len(vds))
 
-# %% ../nbs/11_cli.ipynb #654a8556
+# %% ../nbs/11_cli.ipynb #501bdaf9
 def split_indices(n:int, valid_pct:float=0.2, seed:int=42)->tuple:
     "`(train_idx, valid_idx)`: a random `valid_pct` of `range(n)` held out (fastai's `RandomSplitter`)"
     g = torch.Generator().manual_seed(seed)
@@ -374,7 +374,7 @@ def split_indices(n:int, valid_pct:float=0.2, seed:int=42)->tuple:
     if cut < 1 or cut == n: raise CliError(f"{n} images are too few to hold out --valid-pct {valid_pct} for validation")
     return sorted(idx[cut:]), sorted(idx[:cut])
 
-# %% ../nbs/11_cli.ipynb #e20a671b
+# %% ../nbs/11_cli.ipynb #0f77f8f1
 def _conv_bn(ni, nf, stride=2): return nn.Sequential(nn.Conv2d(ni, nf, 3, stride, 1, bias=False), nn.BatchNorm2d(nf), nn.ReLU(inplace=True))
 
 def build_model(arch:str, n_out:int, pretrained:bool)->nn.Module:
@@ -410,7 +410,7 @@ def _History():
             if rec.values: self.rows.append(dict(zip(rec.metric_names[1:-1], map(_plain_value, rec.values[-1]))))
     return History()
 
-# %% ../nbs/11_cli.ipynb #4c12ae19
+# %% ../nbs/11_cli.ipynb #5cb7b365
 def find_lr(learn, iters:int)->tuple:
     "`(lr, lrs, losses)`: chapter 08's learning-rate finder, and its valley"
     from petnotes.learner import Callback, CancelFitException
@@ -440,7 +440,7 @@ def fine_tune(learn, epochs:int, lr:float, freeze_epochs:int=1):
     learn.fit(epochs, [lr/20, lr/2])
     return learn
 
-# %% ../nbs/11_cli.ipynb #4fce1b2d
+# %% ../nbs/11_cli.ipynb #88615284
 @torch.no_grad()
 def confusion_counts(model:nn.Module, dl, n_classes:int, ctx=None)->torch.Tensor:
     "The (actual x predicted) count matrix over the whole validation set, summed over the processes"
@@ -463,7 +463,7 @@ def sync_from_rank0(model:nn.Module, ctx=None):
     if ctx is None or not ctx.distributed: return
     for t in list(model.parameters()) + list(model.buffers()): dist.broadcast(t.data, src=0)
 
-# %% ../nbs/11_cli.ipynb #9f0329f9
+# %% ../nbs/11_cli.ipynb #c7e5bddd
 def _plain_value(v):
     "A JSON-able number or string from a tensor/number/string"
     if isinstance(v, torch.Tensor): v = v.item()
@@ -494,7 +494,7 @@ def _plot_confusion(cm, vocab, fn):
     ax.set_xlabel('predicted'); ax.set_ylabel('actual'); ax.set_title('confusion matrix')
     fig.tight_layout(); fig.savefig(fn)
 
-# %% ../nbs/11_cli.ipynb #e29d5ac3
+# %% ../nbs/11_cli.ipynb #64896e8c
 class _Progress:
     "Progress on the terminal (stderr), rank 0 only: a bar that redraws itself on a terminal, one line per epoch otherwise"
     def __init__(self, on:bool):
@@ -508,7 +508,7 @@ class _Progress:
             print(f'\r\x1b[K{what} [{"#"*done}{"."*(w-done)}] {i}/{n} loss {loss:.3f}', end='', file=sys.stderr, flush=True)
         return update if self.on else None
 
-# %% ../nbs/11_cli.ipynb #ff93d463
+# %% ../nbs/11_cli.ipynb #04ce9310
 def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make_parser`)
          )->dict:
     "Run `petnotes train`: data → presizing → lr_find → fine_tune → evaluation; rank 0 writes `args.out`. Returns the report"
@@ -600,7 +600,7 @@ def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make
         print(f"wrote {out}/: " + ', '.join(sorted(p.name for p in out.iterdir() if p.is_file())))
     return report
 
-# %% ../nbs/11_cli.ipynb #19fa820e
+# %% ../nbs/11_cli.ipynb #180a3847
 def load_model(model_dir:Path, # the --out folder of `petnotes train`
                device=None)->tuple:
     "`(model, prep)`: the trained model (eval mode) and its preprocessing settings; weights-only files only"
@@ -657,7 +657,7 @@ def predict(args:argparse.Namespace # parsed `petnotes predict` arguments
             for t in r['top_k']: print(f"  {t['prob']:7.2%}  {t['label']}")
     return res
 
-# %% ../nbs/11_cli.ipynb #918ea6ba
+# %% ../nbs/11_cli.ipynb #abc6eb8d
 def main(argv:list|None=None # the arguments (default: `sys.argv[1:]`)
         )->int:
     "The `petnotes` command: parse `argv`, run the sub-command, turn errors into one line and an exit code"
@@ -680,10 +680,10 @@ def main(argv:list|None=None # the arguments (default: `sys.argv[1:]`)
     finally:
         if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
 
-# %% ../nbs/11_cli.ipynb #cd6e959c
+# %% ../nbs/11_cli.ipynb #ec27b3ca
 if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())
 
-# %% ../nbs/11_cli.ipynb #ec167526
+# %% ../nbs/11_cli.ipynb #d46ce271
 def check_distributed(work:Path, # a scratch folder (created)
                       nproc:int=2, timeout:float=300)->dict:
     "Run a tiny `torchrun --nproc_per_node=nproc` CPU/gloo training and check its results; returns the report"
