@@ -11,7 +11,7 @@ __all__ = ['EXIT_OK', 'EXIT_FAILED', 'EXIT_USAGE', 'EXIT_BAD_DATA', 'EXIT_BAD_MO
            'find_lr', 'fine_tune', 'confusion_counts', 'most_confused', 'sync_from_rank0', 'versions', 'train',
            'load_model', 'predict_images', 'predict', 'main', 'check_distributed']
 
-# %% ../nbs/11_cli.ipynb #b9439304
+# %% ../nbs/11_cli.ipynb #76a27976
 import os, sys, re, json, time, math, random, argparse, platform, contextlib, inspect
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,7 +23,7 @@ import torch.distributed as dist
 from PIL import Image, ImageOps
 from .core import sizes, get_mode, set_seed, seed_worker, seeded_generator, default_device
 
-# %% ../nbs/11_cli.ipynb #6723ed26
+# %% ../nbs/11_cli.ipynb #61099a46
 EXIT_OK          = 0    # done
 EXIT_FAILED      = 1    # something unexpected went wrong (a bug: PETNOTES_DEBUG=1 shows the traceback)
 EXIT_USAGE       = 2    # the command line is wrong (argparse's convention)
@@ -35,7 +35,7 @@ class CliError(Exception):
     "A problem with the user's input: shown as one line, and the process exits with `code`"
     def __init__(self, msg:str, code:int=EXIT_BAD_DATA): super().__init__(msg); self.code = code
 
-# %% ../nbs/11_cli.ipynb #ff159000
+# %% ../nbs/11_cli.ipynb #2f51edf7
 def _positive_int(s:str)->int:
     "argparse type: an integer >= 1"
     try: v = int(s)
@@ -58,7 +58,7 @@ def _fraction(s:str)->float:
     if not 0 < v < 1: raise argparse.ArgumentTypeError(f"{s!r} must be between 0 and 1")
     return v
 
-# %% ../nbs/11_cli.ipynb #504ed253
+# %% ../nbs/11_cli.ipynb #1b62bc19
 _EXIT_HELP = """exit status:
   0 done   1 unexpected failure   2 bad command line   3 unusable images/labels
   4 not a usable weights-only model folder   130 interrupted"""
@@ -113,8 +113,8 @@ def make_parser()->argparse.ArgumentParser:
     m.add_argument('--seed', type=int, default=42, help="random seed (default: %(default)s)")
     m.add_argument('--device', default=None, metavar='cpu|cuda|mps', help="default: the best available")
     m.add_argument('--workers', type=int, default=None, metavar='N', help="DataLoader worker processes")
-    m.add_argument('--threads', type=_positive_int, default=None, metavar='N',
-        help="CPU threads for PyTorch (default: PyTorch's choice; 1 is much faster on a busy machine)")
+    m.add_argument('--threads', type=int, default=None, metavar='N',
+        help="CPU threads for PyTorch; 0: PyTorch's choice (default: the mode's, 1 in quick mode)")
     o = t.add_argument_group('output')
     o.add_argument('--out', default='petnotes-model', metavar='DIR', help="folder for the model, report and plots (default: %(default)s)")
     o.add_argument('--quiet', action='store_true', help="no progress on the terminal, only the summary")
@@ -134,7 +134,7 @@ def _version(pkg:str)->str|None:
     try: return metadata.version(pkg)
     except metadata.PackageNotFoundError: return None
 
-# %% ../nbs/11_cli.ipynb #d5338fac
+# %% ../nbs/11_cli.ipynb #4029df33
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff')
 
 def data_folder(data:str|None, # 'synthetic', 'oxford', a folder, or None for the mode's default
@@ -163,7 +163,7 @@ def find_images(folder:Path # where to look (recursively)
     if not files: raise CliError(f"no images ({'/'.join(e[1:] for e in IMAGE_EXTS)}) in {folder}")
     return files
 
-# %% ../nbs/11_cli.ipynb #0e9182cf
+# %% ../nbs/11_cli.ipynb #502bd73e
 def _some(names:list, n:int=3)->str:
     "'a, b, c and 4 more'"
     names = [str(x) for x in names]
@@ -200,7 +200,7 @@ def label_images(files:list,                # image files (from `find_images`)
                                         f"{classes[0]!r}: a classifier needs at least two classes")
     return files, labs, bad
 
-# %% ../nbs/11_cli.ipynb #2dadca11
+# %% ../nbs/11_cli.ipynb #5772a985
 def make_tiny_images(dest:Path,        # folder to write into (created)
                      classes=('Red', 'Green', 'Blue'), # one hue per class
                      n_per_class:int=12, # images per class
@@ -217,7 +217,7 @@ def make_tiny_images(dest:Path,        # folder to write into (created)
             Image.fromarray(img).save(dest/f'{c}_{i}.jpg', quality=90)
     return dest
 
-# %% ../nbs/11_cli.ipynb #2e1159b7
+# %% ../nbs/11_cli.ipynb #3c0130ed
 def _readable(f:Path)->bool:
     "Can PIL open and decode `f`?"
     try:
@@ -236,7 +236,7 @@ def drop_unreadable(files:list,   # image files
     if not keep: raise CliError(f"none of the {len(files)} images can be read (e.g. {_some(sorted(bad))})")
     return [f for f,_ in keep], [l for _,l in keep], sorted(bad)
 
-# %% ../nbs/11_cli.ipynb #57036871
+# %% ../nbs/11_cli.ipynb #a3a0a586
 class DistContext(SimpleNamespace):
     "Who this process is in a (possibly distributed) run: `rank`, `local_rank`, `world`, `device`"
     @property
@@ -288,7 +288,7 @@ def broadcast_value(o, ctx=None):
     dist.broadcast_object_list(box, src=0)
     return box[0]
 
-# %% ../nbs/11_cli.ipynb #bb3e52ee
+# %% ../nbs/11_cli.ipynb #9f794a47
 IMAGENET_STATS = ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])  # mean, std of ImageNet's RGB channels
 
 def load_rgb(path:Path)->Image.Image:
@@ -301,7 +301,7 @@ def load_rgb(path:Path)->Image.Image:
         im = Image.fromarray(((a-lo)/(hi-lo or 1)*255).astype(np.uint8))
     return im.convert('RGB')
 
-# %% ../nbs/11_cli.ipynb #21edd88f
+# %% ../nbs/11_cli.ipynb #e2e7c2e6
 def _presize_standin(img:Image.Image, size:int, train:bool):
     "Stand-in for chapter 04: a square crop (random in training, centre otherwise) resized to `size`"
     w,h = img.size; s = min(w, h)
@@ -323,7 +323,7 @@ def batch_transform(size:int):
     "The batch stage (device, per batch): `f(x, train) -> x`, chapter 04's one-interpolation augmentation"
     return lambda x, train: _augment_standin(x, size, train)
 
-# %% ../nbs/11_cli.ipynb #7c3a1bdc
+# %% ../nbs/11_cli.ipynb #e41a20fd
 class ImageList(torch.utils.data.Dataset):
     "Images and integer labels; items are `(uint8 CxHxW tensor, label)` after the item stage"
     def __init__(self, files, ys, item_tfm, train:bool): self.files,self.ys,self.item_tfm,self.train = files,ys,item_tfm,train
@@ -346,7 +346,7 @@ class DeviceLoader:
             x = self.batch_tfm(x.to(self.device).float()/255, self.train)
             yield (x-self.mean)/self.std, y.to(self.device)
 
-# %% ../nbs/11_cli.ipynb #d7ae5f94
+# %% ../nbs/11_cli.ipynb #5e881052
 def make_loaders(files, ys, train_idx, valid_idx, vocab, prep:dict, bs:int, ctx=None, workers:int=0, seed:int=42):
     "`.train`, `.valid` (`DeviceLoader`s over this process's shards) and `.vocab`"
     ctx = ctx or init_distributed()
@@ -365,7 +365,7 @@ def make_loaders(files, ys, train_idx, valid_idx, vocab, prep:dict, bs:int, ctx=
     return SimpleNamespace(train=DeviceLoader(tdl, btfm, True, ctx.device), valid=DeviceLoader(vdl, btfm, False, ctx.device),
                            vocab=list(vocab), n_train=len(tds), n_valid_shard=len(vds))
 
-# %% ../nbs/11_cli.ipynb #501bdaf9
+# %% ../nbs/11_cli.ipynb #0ad2f120
 def split_indices(n:int, valid_pct:float=0.2, seed:int=42)->tuple:
     "`(train_idx, valid_idx)`: a random `valid_pct` of `range(n)` held out (fastai's `RandomSplitter`)"
     g = torch.Generator().manual_seed(seed)
@@ -374,7 +374,7 @@ def split_indices(n:int, valid_pct:float=0.2, seed:int=42)->tuple:
     if cut < 1 or cut == n: raise CliError(f"{n} images are too few to hold out --valid-pct {valid_pct} for validation")
     return sorted(idx[cut:]), sorted(idx[:cut])
 
-# %% ../nbs/11_cli.ipynb #0f77f8f1
+# %% ../nbs/11_cli.ipynb #f98af7d7
 def _conv_bn(ni, nf, stride=2): return nn.Sequential(nn.Conv2d(ni, nf, 3, stride, 1, bias=False), nn.BatchNorm2d(nf), nn.ReLU(inplace=True))
 
 def build_model(arch:str, n_out:int, pretrained:bool)->nn.Module:
@@ -410,7 +410,7 @@ def _History():
             if rec.values: self.rows.append(dict(zip(rec.metric_names[1:-1], map(_plain_value, rec.values[-1]))))
     return History()
 
-# %% ../nbs/11_cli.ipynb #5cb7b365
+# %% ../nbs/11_cli.ipynb #a5c44716
 def find_lr(learn, iters:int)->tuple:
     "`(lr, lrs, losses)`: chapter 08's learning-rate finder, and its valley"
     from petnotes.learner import Callback, CancelFitException
@@ -440,7 +440,7 @@ def fine_tune(learn, epochs:int, lr:float, freeze_epochs:int=1):
     learn.fit(epochs, [lr/20, lr/2])
     return learn
 
-# %% ../nbs/11_cli.ipynb #88615284
+# %% ../nbs/11_cli.ipynb #b4576672
 @torch.no_grad()
 def confusion_counts(model:nn.Module, dl, n_classes:int, ctx=None)->torch.Tensor:
     "The (actual x predicted) count matrix over the whole validation set, summed over the processes"
@@ -463,7 +463,7 @@ def sync_from_rank0(model:nn.Module, ctx=None):
     if ctx is None or not ctx.distributed: return
     for t in list(model.parameters()) + list(model.buffers()): dist.broadcast(t.data, src=0)
 
-# %% ../nbs/11_cli.ipynb #c7e5bddd
+# %% ../nbs/11_cli.ipynb #1ec07905
 def _plain_value(v):
     "A JSON-able number or string from a tensor/number/string"
     if isinstance(v, torch.Tensor): v = v.item()
@@ -494,7 +494,7 @@ def _plot_confusion(cm, vocab, fn):
     ax.set_xlabel('predicted'); ax.set_ylabel('actual'); ax.set_title('confusion matrix')
     fig.tight_layout(); fig.savefig(fn)
 
-# %% ../nbs/11_cli.ipynb #64896e8c
+# %% ../nbs/11_cli.ipynb #7691b245
 class _Progress:
     "Progress on the terminal (stderr), rank 0 only: a bar that redraws itself on a terminal, one line per epoch otherwise"
     def __init__(self, on:bool):
@@ -508,7 +508,7 @@ class _Progress:
             print(f'\r\x1b[K{what} [{"#"*done}{"."*(w-done)}] {i}/{n} loss {loss:.3f}', end='', file=sys.stderr, flush=True)
         return update if self.on else None
 
-# %% ../nbs/11_cli.ipynb #04ce9310
+# %% ../nbs/11_cli.ipynb #88f52a2c
 def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make_parser`)
          )->dict:
     "Run `petnotes train`: data → presizing → lr_find → fine_tune → evaluation; rank 0 writes `args.out`. Returns the report"
@@ -521,7 +521,8 @@ def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make
                 workers=sz.num_workers if args.workers is None else args.workers,
                 lr_find_iters=args.lr_find_iters or sz.lr_find_iters)
     item_size = max(sz.item_size*opts['size']//sz.img_size, opts['size'])  # keep the mode's item/img ratio
-    if args.threads: torch.set_num_threads(args.threads)
+    threads = sz.threads if args.threads is None else args.threads
+    if threads > 0: torch.set_num_threads(threads)
     ctx = init_distributed(args.device)
     show = _Progress(ctx.is_main and not args.quiet)
     set_seed(args.seed)
@@ -568,6 +569,8 @@ def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make
     learn = make_learner(net, dls, ctx, args.quiet)
     fine_tune(learn, opts['epochs'], lr, opts['freeze_epochs'])
     history = learn.history.rows
+    # DDP keeps the copies equal: check it (a checksum of the parameters on each process)
+    checksums = gather_lists([float(sum(p.detach().double().sum() for p in model.parameters()))], ctx)
     t = lap('train', t)
 
     sync_from_rank0(model, ctx)
@@ -584,6 +587,7 @@ def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make
         skipped_unlabelled=[str(f) for f in unlabelled], skipped_unreadable=[str(f.relative_to(folder)) for f in unreadable],
         lr=lr, lr_source='lr_find valley' if args.lr == 'auto' else '--lr', **opts, item_size=item_size, seed=args.seed,
         history=history, device=str(ctx.device), world_size=ctx.world, valid_per_rank=valid_per_rank,
+        replicas_equal=len(set(checksums)) == 1, threads=torch.get_num_threads(),
         valid_files=[str(files[i].relative_to(folder)) for i in valid_idx], timings=timings, versions=versions())
     if ctx.is_main:
         out = Path(args.out).expanduser(); out.mkdir(parents=True, exist_ok=True)
@@ -600,7 +604,7 @@ def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make
         print(f"wrote {out}/: " + ', '.join(sorted(p.name for p in out.iterdir() if p.is_file())))
     return report
 
-# %% ../nbs/11_cli.ipynb #180a3847
+# %% ../nbs/11_cli.ipynb #562c5871
 def load_model(model_dir:Path, # the --out folder of `petnotes train`
                device=None)->tuple:
     "`(model, prep)`: the trained model (eval mode) and its preprocessing settings; weights-only files only"
@@ -657,7 +661,7 @@ def predict(args:argparse.Namespace # parsed `petnotes predict` arguments
             for t in r['top_k']: print(f"  {t['prob']:7.2%}  {t['label']}")
     return res
 
-# %% ../nbs/11_cli.ipynb #abc6eb8d
+# %% ../nbs/11_cli.ipynb #ff1cb7bf
 def main(argv:list|None=None # the arguments (default: `sys.argv[1:]`)
         )->int:
     "The `petnotes` command: parse `argv`, run the sub-command, turn errors into one line and an exit code"
@@ -680,10 +684,10 @@ def main(argv:list|None=None # the arguments (default: `sys.argv[1:]`)
     finally:
         if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
 
-# %% ../nbs/11_cli.ipynb #ec27b3ca
+# %% ../nbs/11_cli.ipynb #8ffa2081
 if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())
 
-# %% ../nbs/11_cli.ipynb #d46ce271
+# %% ../nbs/11_cli.ipynb #afee6fcb
 def check_distributed(work:Path, # a scratch folder (created)
                       nproc:int=2, timeout:float=300)->dict:
     "Run a tiny `torchrun --nproc_per_node=nproc` CPU/gloo training and check its results; returns the report"
@@ -704,6 +708,7 @@ def check_distributed(work:Path, # a scratch folder (created)
     r = json.loads((out/'report.json').read_text())
     if r['world_size'] != nproc or len(r['valid_per_rank']) != nproc or min(r['valid_per_rank']) < 1:
         raise AssertionError(f"not a {nproc}-process run: world_size {r['world_size']}, valid_per_rank {r['valid_per_rank']}")
+    if not r['replicas_equal']: raise AssertionError("the processes ended with different parameters: DDP did not keep them in sync")
     n_valid = len(r['valid_files'])
     if r['n_valid'] != n_valid or sum(r['valid_per_rank']) != n_valid:
         raise AssertionError(f"the error is not global: n_valid {r['n_valid']}, shards {r['valid_per_rank']}, valid set {n_valid}")
