@@ -5,35 +5,40 @@
 # %% auto #0
 __all__ = ['REDUCTIONS', 'nll', 'cross_entropy']
 
-# %% ../nbs/06_cross_entropy.ipynb #199e5aa1
+# %% ../nbs/06_cross_entropy.ipynb #a5e5b399
 import torch
 from torch import Tensor
-from .softmax import log_softmax
+from torch.autograd.function import once_differentiable
+from .softmax import shifted_exp, _float_activations
 
-# %% ../nbs/06_cross_entropy.ipynb #f1f62070
+# %% ../nbs/06_cross_entropy.ipynb #c5ab2d66
 REDUCTIONS = ('mean', 'sum', 'none')
 
 def _check_inputs(inp:Tensor, targ:Tensor, reduction:str, fn:str, what:str):
     "Raise a clear error unless `inp` is (batch, classes), `targ` holds one class index per row and `reduction` is known"
     if reduction not in REDUCTIONS: raise ValueError(f"{fn}: reduction={reduction!r} is not one of {REDUCTIONS}")
     if not isinstance(targ, Tensor): raise TypeError(f"{fn}: targets must be a torch.Tensor of class indices, got {type(targ).__name__}")
+    if not inp.is_floating_point(): raise TypeError(f"{fn}: {what} must be floating point, got dtype {inp.dtype}")
     if inp.ndim != 2: raise ValueError(f"{fn}: {what} must have 2 dims (batch, classes), got shape {tuple(inp.shape)}")
     if targ.ndim == 2 and targ.shape[1] == 1:
         raise ValueError(f"{fn}: targets have shape {tuple(targ.shape)}; expected ({targ.shape[0]},), one class index per row (use targ.squeeze(1))")
-    if targ.ndim != 1: raise ValueError(f"{fn}: targets must have 1 dim (batch,), got shape {tuple(targ.shape)}")
+    if targ.ndim != 1:
+        raise ValueError(f"{fn}: targets must have 1 dim (batch,), got shape {tuple(targ.shape)} (for one-hot targets use targ.argmax(1))")
     if targ.is_floating_point() or targ.is_complex() or targ.dtype == torch.bool:
         raise TypeError(f"{fn}: targets must be integer class indices, got dtype {targ.dtype} (for one-hot targets use targ.argmax(1))")
-    if len(targ) != len(inp): raise ValueError(f"{fn}: batch sizes differ: {what} has {len(inp)} rows, targets have {len(targ)}")
-    if len(targ):
+    if targ.shape[0] != inp.shape[0]:
+        raise ValueError(f"{fn}: batch sizes differ: {what} has {inp.shape[0]} rows, targets have {targ.shape[0]}")
+    if targ.shape[0]:
         lo,hi = torch.aminmax(targ)
+        lo,hi = lo.item(),hi.item()
         if lo < 0 or hi >= inp.shape[1]:
-            raise ValueError(f"{fn}: targets must be class indices in [0, {inp.shape[1]-1}], got values from {int(lo)} to {int(hi)}")
+            raise ValueError(f"{fn}: targets must be class indices in [0, {inp.shape[1]-1}], got values from {lo} to {hi}")
 
 def _reduce(loss:Tensor, reduction:str)->Tensor:
     "Apply `reduction` ('mean', 'sum' or 'none') to per-item losses"
     return loss.mean() if reduction=='mean' else loss.sum() if reduction=='sum' else loss
 
-# %% ../nbs/06_cross_entropy.ipynb #c4ddde45
+# %% ../nbs/06_cross_entropy.ipynb #87557d94
 def nll(log_probs:Tensor, # (batch, classes) log probabilities, e.g. from `log_softmax` (nll does NOT take the log)
         targ:Tensor,      # (batch,) integer class indices
         reduction:str='mean' # 'mean', 'sum' or 'none' (one loss per item)
@@ -42,24 +47,26 @@ def nll(log_probs:Tensor, # (batch, classes) log probabilities, e.g. from `log_s
     _check_inputs(log_probs, targ, reduction, 'nll', 'log_probs')
     return _reduce(-log_probs.gather(1, targ.long().unsqueeze(1)).squeeze(1), reduction)
 
-# %% ../nbs/06_cross_entropy.ipynb #8c159ed5
+# %% ../nbs/06_cross_entropy.ipynb #d02269e4
 class _CrossEntropy(torch.autograd.Function):
     "log_softmax + nll in one node; the gradient is written by hand: `(softmax - one_hot) * upstream`"
     @staticmethod
-    def forward(ctx, logits, targ, reduction):
-        lp = log_softmax(logits)
-        t1 = targ.long().unsqueeze(1)
-        ctx.save_for_backward(lp, t1)
-        ctx.reduction = reduction
-        return _reduce(-lp.gather(1, t1).squeeze(1), reduction)
+    def forward(ctx, logits, t1, reduction):
+        s, e, z = shifted_exp(_float_activations(logits, 'cross_entropy'), 1)  # log_softmax = s - log(z)
+        ctx.save_for_backward(e, z, t1)
+        ctx.reduction, ctx.dtype = reduction, logits.dtype
+        loss = _reduce((z.log() - s.gather(1, t1)).squeeze(1), reduction)
+        return loss if loss.dtype == logits.dtype else loss.to(logits.dtype)
 
     @staticmethod
+    @once_differentiable
     def backward(ctx, g):
-        lp,t1 = ctx.saved_tensors
-        grad = lp.exp().scatter_add_(1, t1, torch.full(t1.shape, -1., dtype=lp.dtype, device=lp.device))
+        e,z,t1 = ctx.saved_tensors
+        grad = (e / z).scatter_add_(1, t1, torch.full(t1.shape, -1., dtype=e.dtype, device=e.device))  # p - one_hot
         if ctx.reduction == 'none': g = g.unsqueeze(1)
-        elif ctx.reduction == 'mean': g = g / len(t1)
-        return grad.mul_(g), None, None
+        elif ctx.reduction == 'mean': g = g / t1.shape[0]
+        grad = grad.mul_(g)
+        return (grad if grad.dtype == ctx.dtype else grad.to(ctx.dtype)), None, None
 
 def cross_entropy(logits:Tensor, # (batch, classes) raw activations of the model
                   targ:Tensor,   # (batch,) integer class indices
@@ -67,4 +74,4 @@ def cross_entropy(logits:Tensor, # (batch, classes) raw activations of the model
                  )->Tensor:
     "`nll(log_softmax(logits), targ)`, fused, with the hand-written gradient `softmax - one_hot`"
     _check_inputs(logits, targ, reduction, 'cross_entropy', 'logits')
-    return _CrossEntropy.apply(logits, targ, reduction)
+    return _CrossEntropy.apply(logits, (targ if targ.dtype == torch.int64 else targ.long()).unsqueeze(1), reduction)
