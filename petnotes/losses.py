@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['REDUCTIONS', 'nll', 'cross_entropy']
 
-# %% ../nbs/06_cross_entropy.ipynb #063996ac
+# %% ../nbs/06_cross_entropy.ipynb #40dd276c
 import torch
 from torch import Tensor
 from torch.autograd.function import once_differentiable
 from .softmax import shifted_exp, _float_activations
 
-# %% ../nbs/06_cross_entropy.ipynb #11ad7d7e
+# %% ../nbs/06_cross_entropy.ipynb #cccee44f
 REDUCTIONS = ('mean', 'sum', 'none')
 
 def _check_inputs(inp:Tensor, targ:Tensor, reduction:str, fn:str, what:str):
@@ -38,7 +38,7 @@ def _reduce(loss:Tensor, reduction:str)->Tensor:
     "Apply `reduction` ('mean', 'sum' or 'none') to per-item losses"
     return loss.mean() if reduction=='mean' else loss.sum() if reduction=='sum' else loss
 
-# %% ../nbs/06_cross_entropy.ipynb #cd4c36ab
+# %% ../nbs/06_cross_entropy.ipynb #c45ce7cd
 def nll(log_probs:Tensor, # (batch, classes) log probabilities, e.g. from `log_softmax` (nll does NOT take the log)
         targ:Tensor,      # (batch,) integer class indices
         reduction:str='mean' # 'mean', 'sum' or 'none' (one loss per item)
@@ -47,7 +47,7 @@ def nll(log_probs:Tensor, # (batch, classes) log probabilities, e.g. from `log_s
     _check_inputs(log_probs, targ, reduction, 'nll', 'log_probs')
     return _reduce(-log_probs.gather(1, targ.long().unsqueeze(1)).squeeze(1), reduction)
 
-# %% ../nbs/06_cross_entropy.ipynb #75777266
+# %% ../nbs/06_cross_entropy.ipynb #09d59c5d
 class _CrossEntropy(torch.autograd.Function):
     "log_softmax + nll in one node; the gradient is written by hand: `(softmax - one_hot) * upstream`"
     @staticmethod
