@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['REDUCTIONS', 'nll', 'cross_entropy']
 
-# %% ../nbs/06_cross_entropy.ipynb #40dd276c
+# %% ../nbs/06_cross_entropy.ipynb #621f241c
 import torch
 from torch import Tensor
 from torch.autograd.function import once_differentiable
 from .softmax import shifted_exp, _float_activations
 
-# %% ../nbs/06_cross_entropy.ipynb #cccee44f
+# %% ../nbs/06_cross_entropy.ipynb #6a93fef3
 REDUCTIONS = ('mean', 'sum', 'none')
 
 def _check_inputs(inp:Tensor, targ:Tensor, reduction:str, fn:str, what:str):
@@ -38,7 +38,7 @@ def _reduce(loss:Tensor, reduction:str)->Tensor:
     "Apply `reduction` ('mean', 'sum' or 'none') to per-item losses"
     return loss.mean() if reduction=='mean' else loss.sum() if reduction=='sum' else loss
 
-# %% ../nbs/06_cross_entropy.ipynb #c45ce7cd
+# %% ../nbs/06_cross_entropy.ipynb #e4f03876
 def nll(log_probs:Tensor, # (batch, classes) log probabilities, e.g. from `log_softmax` (nll does NOT take the log)
         targ:Tensor,      # (batch,) integer class indices
         reduction:str='mean' # 'mean', 'sum' or 'none' (one loss per item)
@@ -47,7 +47,7 @@ def nll(log_probs:Tensor, # (batch, classes) log probabilities, e.g. from `log_s
     _check_inputs(log_probs, targ, reduction, 'nll', 'log_probs')
     return _reduce(-log_probs.gather(1, targ.long().unsqueeze(1)).squeeze(1), reduction)
 
-# %% ../nbs/06_cross_entropy.ipynb #09d59c5d
+# %% ../nbs/06_cross_entropy.ipynb #4336dd6b
 class _CrossEntropy(torch.autograd.Function):
     "log_softmax + nll in one node; the gradient is written by hand: `(softmax - one_hot) * upstream`"
     @staticmethod
