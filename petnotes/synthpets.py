@@ -6,7 +6,7 @@
 __all__ = ['LOOKS', 'LOOK_DEFAULTS', 'TWINS', 'SYNTH_VERSION', 'draw_pet', 'show_breeds', 'make_pets', 'host_reachable',
            'oxford_pets_path', 'synthetic_pets_path', 'pets_path']
 
-# %% ../nbs/02_synthetic_pets.ipynb #825d88e0
+# %% ../nbs/02_synthetic_pets.ipynb #aab73f94
 import os, socket, threading, multiprocessing
 import concurrent.futures as cf
 from pathlib import Path
@@ -16,25 +16,25 @@ from PIL import Image, ImageDraw, ImageFilter, ImageChops
 from .core import sizes, cached_folder
 from .labelling import BREEDS, CAT_BREEDS, DOG_BREEDS, is_cat, RegexLabeller
 
-# %% ../nbs/02_synthetic_pets.ipynb #62c8a26c
+# %% ../nbs/02_synthetic_pets.ipynb #d075ab6b
 LOOKS = {
  # cats
  'Abyssinian':        dict(fur=(165,105,65),  pattern='ticked',   second=(60,35,20),   freq=1.4, ears='big_pointed', eyes=(110,170,60)),
  'Bengal':            dict(fur=(232,172,72),  pattern='spots',    second=(60,35,18),   freq=1.0, ears='pointed', eyes=(110,170,60)),
- 'Egyptian_Mau':      dict(fur=(205,190,155), pattern='spots',    second=(50,45,40),   freq=1.0, ears='pointed', eyes=(130,190,70)),
+ 'Egyptian_Mau':      dict(fur=(226,178,96),  pattern='spots',    second=(50,45,40),   freq=1.0, ears='pointed', eyes=(130,190,70)),
  'Birman':            dict(fur=(236,220,185), pattern='points',   second=(95,70,50),   ears='pointed', eyes=(60,120,230), white=('paws',), fluff=0.6),
- 'Ragdoll':           dict(fur=(236,224,196), pattern='points',   second=(120,105,95), ears='pointed', eyes=(60,120,230), white=('paws','chest','blaze'), fluff=0.7, size=1.1),
- 'Siamese':           dict(fur=(232,216,180), pattern='points',   second=(60,42,32),   ears='big_pointed', eyes=(60,120,230), body=0.85),
+ 'Ragdoll':           dict(fur=(236,220,185), pattern='points',   second=(95,70,50),   ears='pointed', eyes=(60,120,230), white=('paws','chest'), fluff=0.6),
+ 'Siamese':           dict(fur=(236,220,185), pattern='points',   second=(75,52,38),   ears='pointed', eyes=(60,120,230), body=0.95, fluff=0.2),
  'Bombay':            dict(fur=(18,16,18),    pattern='solid',    ears='pointed', eyes=(235,190,30)),
- 'British_Shorthair': dict(fur=(92,97,108), pattern='solid',    ears='small_pointed', eyes=(220,140,40), body=1.2, head=1.15),
+ 'British_Shorthair': dict(fur=(82,86,96),     pattern='solid',    ears='small_pointed', eyes=(220,140,40), body=1.2, head=1.15),
  'Russian_Blue':      dict(fur=(135,158,195), pattern='ticked',   second=(200,210,230), freq=0.6, ears='big_pointed', eyes=(90,200,90), body=0.85),
  'Maine_Coon':        dict(fur=(140,100,60),  pattern='stripes',  second=(45,30,20),  freq=1.0, ears='tufted', eyes=(200,170,50), fluff=0.8, size=1.15, white=('chest',)),
  'Persian':           dict(fur=(246,198,140), pattern='solid',    ears='small_pointed', eyes=(220,140,40), fluff=1.0, muzzle='flat', head=1.15),
  'Sphynx':            dict(fur=(236,158,170), pattern='wrinkles', second=(190,130,125), ears='huge_pointed', eyes=(120,190,80), body=0.85),
  # dogs
- 'american_bulldog':           dict(fur=(240,236,228), pattern='patches', second=(150,118,92), freq=1.0, ears='folded', muzzle='broad', body=1.15, eyes=(70,45,30)),
+ 'american_bulldog':           dict(fur=(150,118,92),  pattern='patches', second=(240,236,228), freq=0.6, ears='folded', muzzle='broad', body=1.15, white=('chest',), eyes=(70,45,30)),
  'american_pit_bull_terrier':  dict(fur=(150,118,92),  pattern='solid',   ears='folded', muzzle='broad', body=1.15, white=('chest',), eyes=(70,45,30)),
- 'staffordshire_bull_terrier': dict(fur=(140,100,75),  pattern='brindle', second=(80,55,40), freq=0.9, ears='folded', muzzle='broad', body=1.15, white=('chest',), eyes=(70,45,30), legs=0.85),
+ 'staffordshire_bull_terrier': dict(fur=(150,116,90),  pattern='brindle', second=(105,80,62), freq=0.7, ears='folded', muzzle='broad', body=1.15, white=('chest',), eyes=(70,45,30)),
  'basset_hound':       dict(fur=(245,240,230), pattern='saddle',  second=(25,22,20), third=(165,95,45), ears='long_floppy', muzzle='long', legs=0.55, body=1.2, eyes=(70,45,30)),
  'beagle':             dict(fur=(185,120,60),  pattern='saddle',  second=(30,25,22), ears='floppy', muzzle='long', white=('legs','chest','blaze'), eyes=(70,45,30)),
  'boxer':              dict(fur=(176,104,48),  pattern='mask',    second=(25,20,18), ears='folded', muzzle='broad', white=('chest',), eyes=(70,45,30)),
@@ -43,15 +43,15 @@ LOOKS = {
  'english_setter':     dict(fur=(245,242,236), pattern='speckled', second=(30,30,35), freq=1.0, ears='floppy', muzzle='long', fluff=0.4, eyes=(70,45,30)),
  'german_shorthaired': dict(fur=(100,55,35),   pattern='roan',    second=(225,215,205), freq=1.0, ears='floppy', muzzle='long', eyes=(150,110,40)),
  'great_pyrenees':     dict(fur=(238,232,215), pattern='badger',  second=(200,170,120), ears='floppy', muzzle='long', fluff=0.9, size=1.2, eyes=(50,35,25)),
- 'havanese':           dict(fur=(40,38,40),    pattern='patches', second=(240,238,232), freq=1.2, ears='floppy', muzzle='short', fluff=1.0, size=0.7, eyes=(40,30,25)),
+ 'havanese':           dict(fur=(240,228,205), pattern='patches', second=(105,65,45), freq=1.2, ears='floppy', muzzle='short', fluff=1.0, size=0.7, eyes=(40,30,25)),
  'japanese_chin':      dict(fur=(245,242,238), pattern='chin',    second=(20,18,18), ears='floppy', muzzle='flat', fluff=0.7, size=0.7, eyes=(30,25,25)),
  'keeshond':           dict(fur=(150,150,145), pattern='keeshond', second=(35,35,35), ears='small_pointed', muzzle='short', fluff=1.0, eyes=(50,35,25)),
  'leonberger':         dict(fur=(200,150,70),  pattern='mask',    second=(30,25,20), ears='floppy', muzzle='long', fluff=0.9, size=1.25, eyes=(60,40,25)),
  'miniature_pinscher': dict(fur=(25,22,22),    pattern='tan_points', second=(190,110,50), ears='big_pointed', muzzle='long', size=0.7, body=0.85, eyes=(50,35,25)),
- 'newfoundland':       dict(fur=(34,30,30),    pattern='solid',   ears='floppy', muzzle='broad', fluff=0.9, size=1.3, body=1.25, eyes=(60,40,25)),
+ 'newfoundland':       dict(fur=(55,40,35),    pattern='solid',   ears='floppy', muzzle='broad', fluff=0.9, size=1.3, body=1.25, eyes=(60,40,25)),
  'pomeranian':         dict(fur=(240,130,45),  pattern='solid',   ears='small_pointed', muzzle='short', fluff=1.0, size=0.65, body=1.1, eyes=(30,25,25)),
  'pug':                dict(fur=(222,192,145), pattern='mask',    second=(25,22,20), ears='folded', muzzle='flat', body=1.15, eyes=(30,25,25)),
- 'saint_bernard':      dict(fur=(150,70,35),   pattern='patches', second=(245,240,235), freq=0.7, ears='floppy', muzzle='broad', white=('chest','blaze','legs'), size=1.3, eyes=(70,45,30)),
+ 'saint_bernard':      dict(fur=(140,55,25),   pattern='patches', second=(245,240,235), freq=0.7, ears='floppy', muzzle='broad', white=('chest','blaze','legs'), size=1.3, eyes=(70,45,30)),
  'samoyed':            dict(fur=(250,250,250), pattern='solid',   ears='pointed', muzzle='short', fluff=1.0, eyes=(30,25,25), tongue=True),
  'scottish_terrier':   dict(fur=(55,55,60),    pattern='wiry',    second=(95,95,100), ears='pointed', muzzle='beard', legs=0.55, body=1.1, eyes=(30,25,25)),
  'shiba_inu':          dict(fur=(196,88,36),   pattern='urajiro', second=(248,240,225), ears='pointed', muzzle='short', eyes=(50,35,25), tail='curled'),
@@ -63,9 +63,9 @@ LOOK_DEFAULTS = dict(pattern='solid', second=(0,0,0), third=None, freq=1.0, ears
                      fluff=0.0, size=1.0, body=1.0, head=1.0, legs=1.0, muzzle=None, tail=None, tongue=False)
 TWINS = [('american_pit_bull_terrier', 'staffordshire_bull_terrier'), ('Birman', 'Ragdoll'), ('Birman', 'Siamese'),
          ('Bengal', 'Egyptian_Mau'), ('american_bulldog', 'american_pit_bull_terrier')]  # the planned look-alikes
-SYNTH_VERSION = 1  # bump when the drawing changes: it is part of the cache key
+SYNTH_VERSION = 2  # bump when the drawing changes: it is part of the cache key
 
-# %% ../nbs/02_synthetic_pets.ipynb #f5864742
+# %% ../nbs/02_synthetic_pets.ipynb #a491fcce
 def _jit(rng, c, s=6): return tuple(int(min(255, max(0, v + rng.normal(0, s)))) for v in c)
 def _ell(d, cx, cy, rx, ry, fill): d.ellipse([cx-rx, cy-ry, cx+rx, cy+ry], fill=fill)
 def _new_mask(A): return Image.new('L', (A, A), 0)
@@ -97,7 +97,7 @@ def _background(rng, W, H)->Image.Image:
         (d.rectangle if rng.random()<0.5 else d.ellipse)([x0, y0, x1, y1], fill=col)
     return im
 
-# %% ../nbs/02_synthetic_pets.ipynb #599299ac
+# %% ../nbs/02_synthetic_pets.ipynb #555f9b9b
 _EAR_SCALE = dict(pointed=1, big_pointed=1.3, huge_pointed=1.7, small_pointed=0.7, tufted=1.15)
 _MUZZLES = dict(cat=(0.07, 0.05, 0.06), medium=(0.08, 0.07, 0.08), short=(0.065, 0.05, 0.07), long=(0.075, 0.09, 0.1),
                 broad=(0.1, 0.07, 0.08), flat=(0.07, 0.04, 0.05), beard=(0.08, 0.1, 0.1))  # half-width, half-height, drop
@@ -144,7 +144,7 @@ def _silhouette(breed, look, rng, A)->dict:
     m['fur'] = _union(*m.values())
     return m, g
 
-# %% ../nbs/02_synthetic_pets.ipynb #4229c0f5
+# %% ../nbs/02_synthetic_pets.ipynb #4a7cdeee
 def _pattern_mask(look, rng, A, fur)->Image.Image:
     "Where the pattern's second colour goes (an L mask), clipped to the `fur` mask"
     pat = _new_mask(A); d = ImageDraw.Draw(pat)
@@ -180,7 +180,7 @@ def _pattern_mask(look, rng, A, fur)->Image.Image:
             _ell(d, x, y, rx, ry, 255)
     return ImageChops.multiply(pat, fur)
 
-# %% ../nbs/02_synthetic_pets.ipynb #939ebbf6
+# %% ../nbs/02_synthetic_pets.ipynb #98e837a0
 def _paint_markings(layer, breed, look, rng, A, m, g, second):
     "Paint the part-based markings of `breed` (points, masks, saddles, white chest/paws...) on `layer`"
     hx,hy,hry,by,brx,bry,ll = (g[k] for k in ('hx','hy','hry','by','brx','bry','ll'))
@@ -216,7 +216,7 @@ def _paint_markings(layer, breed, look, rng, A, m, g, second):
             mk = _new_mask(A); ImageDraw.Draw(mk).rectangle([(hx-0.025)*A, (hy-hry)*A, (hx+0.025)*A, (hy+0.05)*A], fill=255)
             paint(white, _union(m['muzzle'], mk))
 
-# %% ../nbs/02_synthetic_pets.ipynb #7812bfc2
+# %% ../nbs/02_synthetic_pets.ipynb #f1aa86f3
 def _draw_face(layer, breed, look, rng, A, g, fur):
     "Eyes, nose, tongue and whiskers"
     cat, hx, hy = is_cat(breed), g['hx'], g['hy']
@@ -238,7 +238,7 @@ def _draw_face(layer, breed, look, rng, A, g, fur):
     else: _ell(d, hx*A, ny - 0.02*A, 0.03*A, 0.022*A, (20,18,18))
     if look['tongue']: _ell(d, hx*A, ny + 0.045*A, 0.025*A, 0.03*A, (225,95,110))
 
-# %% ../nbs/02_synthetic_pets.ipynb #28a335c6
+# %% ../nbs/02_synthetic_pets.ipynb #3ec76ffb
 def draw_pet(breed:str,              # one of `BREEDS`
              rng:np.random.Generator, # all the randomness of this picture
              size:int=160             # long side of the photo, in pixels
@@ -264,7 +264,7 @@ def draw_pet(breed:str,              # one of `BREEDS`
 
 def _pet_rng(seed, breed, n): return np.random.default_rng([seed, BREEDS.index(breed), n])  # picture n of breed
 
-# %% ../nbs/02_synthetic_pets.ipynb #c5070f4d
+# %% ../nbs/02_synthetic_pets.ipynb #638330c3
 def show_breeds(breeds=BREEDS, # which breeds to show
                 seed:int=42,   # the seed of `make_pets`: picture `n` of a breed is the file `{breed}_{n}.jpg`
                 n:int=1,       # which picture of each breed
@@ -279,7 +279,7 @@ def show_breeds(breeds=BREEDS, # which breeds to show
     plt.tight_layout()
     return fig
 
-# %% ../nbs/02_synthetic_pets.ipynb #36a4b554
+# %% ../nbs/02_synthetic_pets.ipynb #b9ab215c
 def _draw_and_save(job):
     "Draw one pet and write it as JPEG (a top-level function, so that worker processes can run it)"
     folder, breed, n, seed, size = job
@@ -291,7 +291,7 @@ def _pool(n_workers):
     ctx = multiprocessing.get_context('fork' if 'fork' in methods else None)
     return cf.ProcessPoolExecutor(n_workers, mp_context=ctx)
 
-# %% ../nbs/02_synthetic_pets.ipynb #a2ac4ab6
+# %% ../nbs/02_synthetic_pets.ipynb #4f448e12
 def make_pets(dest:str|Path,          # folder to fill: the pictures go to `dest/images`
               breeds:list=BREEDS,     # which breeds (default: all 37)
               n_per_breed:int=None,   # pictures per breed (default: `sizes().n_per_breed`)
@@ -321,7 +321,7 @@ def make_pets(dest:str|Path,          # folder to fill: the pictures go to `dest
         if n_workers > 1: pool.shutdown()
     return Path(dest)
 
-# %% ../nbs/02_synthetic_pets.ipynb #3b758406
+# %% ../nbs/02_synthetic_pets.ipynb #6206f8d0
 def host_reachable(host:str,         # a host name, e.g. 's3.amazonaws.com'
                    port:int=443,     # the port to try
                    timeout:float=3.0 # give up after this many seconds, whatever hangs (DNS included)
@@ -347,7 +347,7 @@ def oxford_pets_path(timeout:float=3.0 # seconds to wait for the download server
                               f"or run in quick mode on the synthetic pets: PETNOTES_MODE=quick.")
     return untar_data(URLs.PETS)
 
-# %% ../nbs/02_synthetic_pets.ipynb #533e0eb9
+# %% ../nbs/02_synthetic_pets.ipynb #f1e18903
 def synthetic_pets_path(n_per_breed:int, # pictures per breed
                         size:int,        # long side of a picture
                         seed:int=42      # the data set's seed
