@@ -7,12 +7,12 @@ __all__ = ['EXIT_OK', 'EXIT_FAILED', 'EXIT_USAGE', 'EXIT_BAD_DATA', 'EXIT_BAD_MO
            'IMAGENET_STATS', 'CliError', 'make_parser', 'data_folder', 'find_images', 'label_images',
            'make_tiny_images', 'drop_unreadable', 'DistContext', 'init_distributed', 'close_distributed', 'shard',
            'gather_lists', 'sum_across', 'broadcast_value', 'load_rgb', 'item_transform', 'batch_transform',
-           'ImageList', 'DeviceLoader', 'make_loaders', 'split_indices', 'build_model', 'model_groups', 'make_learner',
+           'ImageList', 'DeviceLoader', 'make_loaders', 'split_indices', 'build_model', 'param_groups', 'make_learner',
            'find_lr', 'fine_tune', 'confusion_counts', 'most_confused', 'sync_from_rank0', 'versions', 'train',
            'load_model', 'predict_images', 'predict', 'main', 'check_distributed']
 
-# %% ../nbs/11_cli.ipynb #76a27976
-import os, sys, re, json, time, math, random, argparse, platform, contextlib, inspect
+# %% ../nbs/11_cli.ipynb #8b1bd7da
+import os, sys, re, json, time, math, random, shutil, argparse, platform, contextlib, inspect
 from pathlib import Path
 from types import SimpleNamespace
 import numpy as np
@@ -23,7 +23,7 @@ import torch.distributed as dist
 from PIL import Image, ImageOps
 from .core import sizes, get_mode, set_seed, seed_worker, seeded_generator, default_device
 
-# %% ../nbs/11_cli.ipynb #61099a46
+# %% ../nbs/11_cli.ipynb #95da1c18
 EXIT_OK          = 0    # done
 EXIT_FAILED      = 1    # something unexpected went wrong (a bug: PETNOTES_DEBUG=1 shows the traceback)
 EXIT_USAGE       = 2    # the command line is wrong (argparse's convention)
@@ -35,7 +35,7 @@ class CliError(Exception):
     "A problem with the user's input: shown as one line, and the process exits with `code`"
     def __init__(self, msg:str, code:int=EXIT_BAD_DATA): super().__init__(msg); self.code = code
 
-# %% ../nbs/11_cli.ipynb #2f51edf7
+# %% ../nbs/11_cli.ipynb #3cc8451a
 def _positive_int(s:str)->int:
     "argparse type: an integer >= 1"
     try: v = int(s)
@@ -58,7 +58,7 @@ def _fraction(s:str)->float:
     if not 0 < v < 1: raise argparse.ArgumentTypeError(f"{s!r} must be between 0 and 1")
     return v
 
-# %% ../nbs/11_cli.ipynb #1b62bc19
+# %% ../nbs/11_cli.ipynb #09b0b2e1
 _EXIT_HELP = """exit status:
   0 done   1 unexpected failure   2 bad command line   3 unusable images/labels
   4 not a usable weights-only model folder   130 interrupted"""
@@ -134,7 +134,7 @@ def _version(pkg:str)->str|None:
     try: return metadata.version(pkg)
     except metadata.PackageNotFoundError: return None
 
-# %% ../nbs/11_cli.ipynb #4029df33
+# %% ../nbs/11_cli.ipynb #66546ba6
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff')
 
 def data_folder(data:str|None, # 'synthetic', 'oxford', a folder, or None for the mode's default
@@ -163,7 +163,7 @@ def find_images(folder:Path # where to look (recursively)
     if not files: raise CliError(f"no images ({'/'.join(e[1:] for e in IMAGE_EXTS)}) in {folder}")
     return files
 
-# %% ../nbs/11_cli.ipynb #502bd73e
+# %% ../nbs/11_cli.ipynb #a69c960f
 def _some(names:list, n:int=3)->str:
     "'a, b, c and 4 more'"
     names = [str(x) for x in names]
@@ -200,7 +200,7 @@ def label_images(files:list,                # image files (from `find_images`)
                                         f"{classes[0]!r}: a classifier needs at least two classes")
     return files, labs, bad
 
-# %% ../nbs/11_cli.ipynb #5772a985
+# %% ../nbs/11_cli.ipynb #414572d7
 def make_tiny_images(dest:Path,        # folder to write into (created)
                      classes=('Red', 'Green', 'Blue'), # one hue per class
                      n_per_class:int=12, # images per class
@@ -217,7 +217,7 @@ def make_tiny_images(dest:Path,        # folder to write into (created)
             Image.fromarray(img).save(dest/f'{c}_{i}.jpg', quality=90)
     return dest
 
-# %% ../nbs/11_cli.ipynb #3c0130ed
+# %% ../nbs/11_cli.ipynb #774585c1
 def _readable(f:Path)->bool:
     "Can PIL open and decode `f`?"
     try:
@@ -230,13 +230,13 @@ def drop_unreadable(files:list,   # image files
                     ctx=None      # the distributed context (`init_distributed`); each process checks its share
                    )->tuple:
     "`(files, labels, unreadable)`: drop the files PIL cannot decode, and say which they were"
-    mine = [f for f in shard(files, ctx) if not _readable(f)]
+    mine = [str(f) for f in shard(files, ctx) if not _readable(f)]
     bad = set(gather_lists(mine, ctx))
-    keep = [(f,l) for f,l in zip(files, labels) if f not in bad]
-    if not keep: raise CliError(f"none of the {len(files)} images can be read (e.g. {_some(sorted(bad))})")
-    return [f for f,_ in keep], [l for _,l in keep], sorted(bad)
+    keep = [(f,l) for f,l in zip(files, labels) if str(f) not in bad]
+    if not keep: raise CliError(f"none of the {len(files)} images can be read (e.g. {_some(sorted(Path(f).name for f in bad))})")
+    return [f for f,_ in keep], [l for _,l in keep], sorted(Path(f) for f in bad)
 
-# %% ../nbs/11_cli.ipynb #a3a0a586
+# %% ../nbs/11_cli.ipynb #ac44f87f
 class DistContext(SimpleNamespace):
     "Who this process is in a (possibly distributed) run: `rank`, `local_rank`, `world`, `device`"
     @property
@@ -288,7 +288,7 @@ def broadcast_value(o, ctx=None):
     dist.broadcast_object_list(box, src=0)
     return box[0]
 
-# %% ../nbs/11_cli.ipynb #9f794a47
+# %% ../nbs/11_cli.ipynb #0e3b3572
 IMAGENET_STATS = ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])  # mean, std of ImageNet's RGB channels
 
 def load_rgb(path:Path)->Image.Image:
@@ -301,29 +301,18 @@ def load_rgb(path:Path)->Image.Image:
         im = Image.fromarray(((a-lo)/(hi-lo or 1)*255).astype(np.uint8))
     return im.convert('RGB')
 
-# %% ../nbs/11_cli.ipynb #e2e7c2e6
-def _presize_standin(img:Image.Image, size:int, train:bool):
-    "Stand-in for chapter 04: a square crop (random in training, centre otherwise) resized to `size`"
-    w,h = img.size; s = min(w, h)
-    l,t = (random.randint(0, w-s), random.randint(0, h-s)) if train else ((w-s)//2, (h-s)//2)
-    return img.crop((l, t, l+s, t+s)).resize((size, size), Image.BILINEAR)
-
-def _augment_standin(x:torch.Tensor, size:int, train:bool):
-    "Stand-in for chapter 04: random flips in training, then one resize to `size`"
-    if train:
-        flip = torch.rand(x.shape[0], device=x.device) < 0.5
-        x = torch.where(flip[:,None,None,None], x.flip(-1), x)
-    return F.interpolate(x, size=(size, size), mode='bilinear', align_corners=False, antialias=True)
-
+# %% ../nbs/11_cli.ipynb #bd99d3b9
 def item_transform(item_size:int):
-    "The item stage (CPU, per image): `f(img, train) -> img`, chapter 04's presizing"
-    return lambda img, train: _presize_standin(img, item_size, train)
+    "The item stage (CPU, per image): `f(img, train) -> img`, chapter 04's `presize_item`"
+    from petnotes.presizing import presize_item
+    return lambda img, train: presize_item(img, item_size, train=train)
 
 def batch_transform(size:int):
-    "The batch stage (device, per batch): `f(x, train) -> x`, chapter 04's one-interpolation augmentation"
-    return lambda x, train: _augment_standin(x, size, train)
+    "The batch stage (device, per batch): `f(x, train) -> x`, chapter 04's one-interpolation `batch_augment`"
+    from petnotes.presizing import batch_augment
+    return lambda x, train: batch_augment(x, size, train=train)
 
-# %% ../nbs/11_cli.ipynb #e41a20fd
+# %% ../nbs/11_cli.ipynb #f633d51e
 class ImageList(torch.utils.data.Dataset):
     "Images and integer labels; items are `(uint8 CxHxW tensor, label)` after the item stage"
     def __init__(self, files, ys, item_tfm, train:bool): self.files,self.ys,self.item_tfm,self.train = files,ys,item_tfm,train
@@ -346,7 +335,7 @@ class DeviceLoader:
             x = self.batch_tfm(x.to(self.device).float()/255, self.train)
             yield (x-self.mean)/self.std, y.to(self.device)
 
-# %% ../nbs/11_cli.ipynb #5e881052
+# %% ../nbs/11_cli.ipynb #4d156edd
 def make_loaders(files, ys, train_idx, valid_idx, vocab, prep:dict, bs:int, ctx=None, workers:int=0, seed:int=42):
     "`.train`, `.valid` (`DeviceLoader`s over this process's shards) and `.vocab`"
     ctx = ctx or init_distributed()
@@ -365,36 +354,37 @@ def make_loaders(files, ys, train_idx, valid_idx, vocab, prep:dict, bs:int, ctx=
     return SimpleNamespace(train=DeviceLoader(tdl, btfm, True, ctx.device), valid=DeviceLoader(vdl, btfm, False, ctx.device),
                            vocab=list(vocab), n_train=len(tds), n_valid_shard=len(vds))
 
-# %% ../nbs/11_cli.ipynb #0ad2f120
+# %% ../nbs/11_cli.ipynb #25e6075c
 def split_indices(n:int, valid_pct:float=0.2, seed:int=42)->tuple:
-    "`(train_idx, valid_idx)`: a random `valid_pct` of `range(n)` held out (fastai's `RandomSplitter`)"
-    g = torch.Generator().manual_seed(seed)
-    idx = torch.randperm(n, generator=g).tolist()
+    "`(train_idx, valid_idx)`: a random `valid_pct` held out, as fastai's `RandomSplitter` (chapter 03's `random_split`)"
     cut = int(valid_pct*n)
     if cut < 1 or cut == n: raise CliError(f"{n} images are too few to hold out --valid-pct {valid_pct} for validation")
-    return sorted(idx[cut:]), sorted(idx[:cut])
+    perm = torch.randperm(n, generator=seeded_generator(seed)).tolist()
+    return perm[cut:], perm[:cut]
 
-# %% ../nbs/11_cli.ipynb #f98af7d7
+# %% ../nbs/11_cli.ipynb #6b767a75
 def _conv_bn(ni, nf, stride=2): return nn.Sequential(nn.Conv2d(ni, nf, 3, stride, 1, bias=False), nn.BatchNorm2d(nf), nn.ReLU(inplace=True))
 
 def build_model(arch:str, n_out:int, pretrained:bool)->nn.Module:
-    "The model: a body (pretrained if asked) and a new head with `n_out` outputs (chapter 09's `create_model`)"
+    "The model: a body and a new head with `n_out` outputs (stand-in until chapter 09's `create_model` lands)"
     if arch not in ('petnet',): raise CliError(f"--arch {arch!r} is not known; try petnet", EXIT_USAGE)
     body = nn.Sequential(_conv_bn(3, 16), _conv_bn(16, 32), _conv_bn(32, 64), _conv_bn(64, 128), nn.AdaptiveAvgPool2d(1), nn.Flatten())
     return nn.Sequential(body, nn.Linear(128, n_out))
 
-def model_groups(model:nn.Module)->list:
-    "Parameter groups, body first and head last (chapter 09's `param_groups`)"
+def param_groups(model:nn.Module)->list:
+    "Parameter groups, body first and head last (stand-in until chapter 09's `param_groups` lands)"
     return [list(model[0].parameters()), list(model[1].parameters())]
+
+def _petnet_cached()->bool: return True
 
 def make_learner(net:nn.Module, # the model, or its `DistributedDataParallel` wrapper
                  dls, ctx, quiet:bool=False):
-    "Chapter 07's `Learner` with chapter 06's `cross_entropy`; progress bars and the epoch table on rank 0 only"
+    "Chapter 07's `Learner` with chapter 06's `cross_entropy` and chapter 09's `param_groups`; progress on rank 0 only"
     from petnotes.learner import Learner, error_rate
     from petnotes.losses import cross_entropy
     show = ctx.is_main and not quiet
     learn = Learner(net, dls, loss_func=cross_entropy, metrics=[error_rate], device=ctx.device, progress=show,
-                    splitter=lambda m: model_groups(getattr(m, 'module', m)))  # param groups of the model inside DDP
+                    splitter=lambda m: param_groups(getattr(m, 'module', m)))  # the groups of the model inside DDP
     if not show: learn.logger = lambda row: None
     learn.history = _History(); learn.add_cbs([learn.history])
     return learn
@@ -403,47 +393,38 @@ def _History():
     "A callback keeping every epoch's row of the `Recorder` over several `fit`s (the `Recorder` restarts at each)"
     from petnotes.learner import Callback
     class History(Callback):
-        order, rows = 60, []
+        order = 60
         def __init__(self): self.rows = []
         def after_epoch(self):
             rec = self.learn.recorder
             if rec.values: self.rows.append(dict(zip(rec.metric_names[1:-1], map(_plain_value, rec.values[-1]))))
     return History()
 
-# %% ../nbs/11_cli.ipynb #a5c44716
+# %% ../nbs/11_cli.ipynb #cf23e971
 def find_lr(learn, iters:int)->tuple:
-    "`(lr, lrs, losses)`: chapter 08's learning-rate finder, and its valley"
-    from petnotes.learner import Callback, CancelFitException
-    import copy
-    state = copy.deepcopy(learn.model.state_dict())
-    lrs = np.geomspace(1e-7, 10, iters).tolist(); losses = []
-    class _Finder(Callback):
-        def before_batch(self): self.learn.set_hyper('lr', lrs[len(losses)])
-        def before_validate(self): raise CancelFitException()
-        def after_batch(self):
-            if not self.learn.training: return
-            losses.append(self.learn.loss.item())
-            if len(losses) == iters or not math.isfinite(losses[-1]) or losses[-1] > 4*min(losses): raise CancelFitException()
-    learn.fit(max(1, math.ceil(iters/len(learn.dls.train))), cbs=[_Finder()])
-    learn.model.load_state_dict(state); learn.opt = None
-    lrs = lrs[:len(losses)]
-    lr = lrs[int(np.argmin(losses))]/10  # stand-in for `valley`: a tenth of the minimum
-    return float(lr), lrs, losses
+    "`(lr, lrs, losses, point)`: chapter 08's learning-rate finder and its `valley` (the model is restored after)"
+    from petnotes.lr_finder import lr_find, suggest_lrs, valley
+    res = lr_find(learn, num_it=max(iters, 10), show_plot=False, suggest_funcs=(valley,))
+    lrs,losses = list(learn.recorder.lrs),[float(l) for l in learn.recorder.losses]
+    _,points = suggest_lrs(lrs, losses, max(iters, 10), (valley,))
+    if not math.isfinite(res.valley): raise CliError(f"the learning-rate finder found no valley (the loss diverged at once); "
+                                                     f"pass --lr with a learning rate such as 1e-3")
+    return float(res.valley), lrs, losses, points[0] if points else None
 
 def fine_tune(learn, epochs:int, lr:float, freeze_epochs:int=1):
-    "Chapter 09's `fine_tune`: train the head with the body frozen, then everything with discriminative LRs"
+    "Train the head with the body frozen, then everything with discriminative LRs (stand-in for chapter 09's `fine_tune`)"
     body = getattr(learn.model, 'module', learn.model)[0]
     for p in body.parameters(): p.requires_grad_(False)
-    learn.fit(freeze_epochs, lr)
+    if freeze_epochs: learn.fit(freeze_epochs, lr)
     for p in body.parameters(): p.requires_grad_(True)
     learn.opt = None
     learn.fit(epochs, [lr/20, lr/2])
     return learn
 
-# %% ../nbs/11_cli.ipynb #b4576672
+# %% ../nbs/11_cli.ipynb #6f0b3509
 @torch.no_grad()
 def confusion_counts(model:nn.Module, dl, n_classes:int, ctx=None)->torch.Tensor:
-    "The (actual x predicted) count matrix over the whole validation set, summed over the processes"
+    "The (actual x predicted) count matrix of this process's validation shard, summed over the processes"
     model.eval()
     cm = torch.zeros(n_classes, n_classes, dtype=torch.long, device=ctx.device if ctx else 'cpu')
     for x,y in dl:
@@ -451,19 +432,19 @@ def confusion_counts(model:nn.Module, dl, n_classes:int, ctx=None)->torch.Tensor
         cm += torch.bincount(y*n_classes + p, minlength=n_classes**2).view(n_classes, n_classes).to(cm.device)
     return sum_across(cm, ctx).cpu()
 
-def most_confused(cm:torch.Tensor, vocab:list, k:int=5)->list:
-    "The `k` largest off-diagonal cells of `cm`: `(actual, predicted, count)`, most frequent first"
-    off = cm.clone(); off.fill_diagonal_(0)
-    vals,idx = off.flatten().sort(descending=True, stable=True)
+def most_confused(cm, vocab:list)->list:
+    "`(actual, predicted, count)` for the off-diagonal cells, most frequent first"
+    cm = torch.as_tensor(cm).clone(); cm.fill_diagonal_(0)
+    vals,idx = cm.flatten().sort(descending=True, stable=True)
     n = cm.shape[0]
-    return [(vocab[i//n], vocab[i%n], int(v)) for v,i in zip(vals.tolist(), idx.tolist()) if v > 0][:k]
+    return [(vocab[i//n], vocab[i%n], int(v)) for v,i in zip(vals.tolist(), idx.tolist()) if v > 0]
 
 def sync_from_rank0(model:nn.Module, ctx=None):
     "Copy rank 0's parameters and buffers (e.g. BatchNorm statistics) to every process"
     if ctx is None or not ctx.distributed: return
     for t in list(model.parameters()) + list(model.buffers()): dist.broadcast(t.data, src=0)
 
-# %% ../nbs/11_cli.ipynb #1ec07905
+# %% ../nbs/11_cli.ipynb #8f64bfbc
 def _plain_value(v):
     "A JSON-able number or string from a tensor/number/string"
     if isinstance(v, torch.Tensor): v = v.item()
@@ -474,41 +455,36 @@ def versions()->dict:
     return {'python': platform.python_version(), 'platform': platform.platform(),
             **{p: _version(p) for p in ('petnotes', 'torch', 'torchvision', 'numpy', 'pillow', 'fastai', 'fastcore')}}
 
-def _plot_lr_find(lrs, losses, lr, fn):
+def _plot_lr_find(lrs, losses, point, fn):
+    "Chapter 08's `plot_lr_find`, with the valley marked, saved to `fn`"
     from matplotlib.figure import Figure
-    fig = Figure(figsize=(6, 4)); ax = fig.subplots()
-    ax.plot(lrs, losses); ax.set_xscale('log'); ax.set_xlabel('learning rate'); ax.set_ylabel('loss')
-    if lr is not None: ax.axvline(lr, color='r', ls='--', label=f'chosen {lr:.2e}'); ax.legend()
+    from petnotes.lr_finder import plot_lr_find
+    fig = Figure(figsize=(6, 4))
+    plot_lr_find(lrs, losses, suggestions={'valley': point} if point else None, ax=fig.subplots())
     fig.tight_layout(); fig.savefig(fn)
 
 def _plot_confusion(cm, vocab, fn):
+    "The confusion matrix, saved to `fn`"
     from matplotlib.figure import Figure
-    n = len(vocab); s = max(4, min(12, 0.3*n+2))
+    n = len(vocab); s = max(4, min(12, 0.25*n+2))
     fig = Figure(figsize=(s, s)); ax = fig.subplots()
     ax.imshow(cm.numpy(), cmap='Blues')
     ax.set_xticks(range(n)); ax.set_yticks(range(n))
-    ax.set_xticklabels(vocab, rotation=90, fontsize=7 if n > 10 else 9); ax.set_yticklabels(vocab, fontsize=7 if n > 10 else 9)
-    if n <= 12:
+    ax.set_xticklabels(vocab, rotation=90, fontsize=7); ax.set_yticklabels(vocab, fontsize=7)
+    if n <= 15:
         for i in range(n):
-            for j in range(n): ax.text(j, i, int(cm[i, j]), ha='center', va='center', fontsize=8)
-    ax.set_xlabel('predicted'); ax.set_ylabel('actual'); ax.set_title('confusion matrix')
+            for j in range(n): ax.text(j, i, int(cm[i, j]), ha='center', va='center', fontsize=7)
+    ax.set_xlabel('Predicted'); ax.set_ylabel('Actual'); ax.set_title('Confusion matrix')
     fig.tight_layout(); fig.savefig(fn)
 
-# %% ../nbs/11_cli.ipynb #7691b245
+# %% ../nbs/11_cli.ipynb #5e38c3c7
 class _Progress:
-    "Progress on the terminal (stderr), rank 0 only: a bar that redraws itself on a terminal, one line per epoch otherwise"
-    def __init__(self, on:bool):
-        self.on,self.tty = on,on and sys.stderr.isatty()
+    "Messages on the terminal (stderr), rank 0 only (the progress bars are the `Learner`'s)"
+    def __init__(self, on:bool): self.on = on
     def __call__(self, msg:str):
-        if self.on: print(('\r\x1b[K' if self.tty else '') + msg, file=sys.stderr, flush=True)
-    def bar(self, what:str):
-        def update(i, n, loss):
-            if not self.tty: return
-            w = 30; done = int(w*i/n)
-            print(f'\r\x1b[K{what} [{"#"*done}{"."*(w-done)}] {i}/{n} loss {loss:.3f}', end='', file=sys.stderr, flush=True)
-        return update if self.on else None
+        if self.on: print(msg, file=sys.stderr, flush=True)
 
-# %% ../nbs/11_cli.ipynb #88f52a2c
+# %% ../nbs/11_cli.ipynb #c9b95ee4
 def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make_parser`)
          )->dict:
     "Run `petnotes train`: data → presizing → lr_find → fine_tune → evaluation; rank 0 writes `args.out`. Returns the report"
@@ -545,13 +521,15 @@ def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make
     t = lap('data', t)
 
     set_seed(args.seed)
+    if opts['arch'] == 'petnet' and opts['pretrained'] and not _petnet_cached():
+        show("pretraining petnet's body on the synthetic dog breeds: once per machine, a few minutes on a CPU")
     model = build_model(opts['arch'], len(vocab), opts['pretrained']).to(ctx.device)
     lrs = losses = None
     if args.lr == 'auto':
         lr = None
         if ctx.is_main:  # the finder runs on rank 0 alone (on the plain model: no collective), the others wait
             show(f"finding the learning rate ({opts['lr_find_iters']} batches)")
-            lr,lrs,losses = find_lr(make_learner(model, dls, ctx, quiet=True), opts['lr_find_iters'])
+            lr,lrs,losses,lr_point = find_lr(make_learner(model, dls, ctx, quiet=True), opts['lr_find_iters'])
         lr = broadcast_value(lr, ctx)
         dls.train.epoch = 0  # the finder drew batches on rank 0 only: all processes restart the same shuffles
         show(f"learning rate: {lr:.2e} (lr_find valley)")
@@ -583,17 +561,17 @@ def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make
         n_images=len(files)+len(unreadable), n_train=len(train_idx), n_valid=n_valid, n_errors=n_err,
         error_rate=n_err/n_valid, accuracy=1-n_err/n_valid,
         per_class_accuracy={c: round(float(cm[i, i]/rows[i]), 4) for i,c in enumerate(vocab)},
-        most_confused=most_confused(cm, vocab, 5), confusion_matrix=cm.tolist(), vocab=vocab,
+        most_confused=most_confused(cm.numpy(), vocab)[:5], confusion_matrix=cm.tolist(), vocab=vocab,
         skipped_unlabelled=[str(f) for f in unlabelled], skipped_unreadable=[str(f.relative_to(folder)) for f in unreadable],
         lr=lr, lr_source='lr_find valley' if args.lr == 'auto' else '--lr', **opts, item_size=item_size, seed=args.seed,
-        history=history, device=str(ctx.device), world_size=ctx.world, valid_per_rank=valid_per_rank,
+        history=history, history_scope="rank 0's validation shard" if ctx.distributed else 'the validation set', device=str(ctx.device), world_size=ctx.world, valid_per_rank=valid_per_rank,
         replicas_equal=len(set(checksums)) == 1, threads=torch.get_num_threads(),
         valid_files=[str(files[i].relative_to(folder)) for i in valid_idx], timings=timings, versions=versions())
     if ctx.is_main:
         out = Path(args.out).expanduser(); out.mkdir(parents=True, exist_ok=True)
         torch.save(model.state_dict(), out/'model.pth')
         (out/'preprocessing.json').write_text(json.dumps(prep, indent=1))
-        if lrs: _plot_lr_find(lrs, losses, lr, out/'lr_find.png')
+        if lrs: _plot_lr_find(lrs, losses, lr_point, out/'lr_find.png')
         _plot_confusion(cm, vocab, out/'confusion_matrix.png')
         timings['total'] = round(time.perf_counter() - t0, 2)
         (out/'report.json').write_text(json.dumps(report, indent=1))
@@ -604,7 +582,7 @@ def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make
         print(f"wrote {out}/: " + ', '.join(sorted(p.name for p in out.iterdir() if p.is_file())))
     return report
 
-# %% ../nbs/11_cli.ipynb #562c5871
+# %% ../nbs/11_cli.ipynb #b393b23d
 def load_model(model_dir:Path, # the --out folder of `petnotes train`
                device=None)->tuple:
     "`(model, prep)`: the trained model (eval mode) and its preprocessing settings; weights-only files only"
@@ -661,7 +639,7 @@ def predict(args:argparse.Namespace # parsed `petnotes predict` arguments
             for t in r['top_k']: print(f"  {t['prob']:7.2%}  {t['label']}")
     return res
 
-# %% ../nbs/11_cli.ipynb #ff1cb7bf
+# %% ../nbs/11_cli.ipynb #7096ae4f
 def main(argv:list|None=None # the arguments (default: `sys.argv[1:]`)
         )->int:
     "The `petnotes` command: parse `argv`, run the sub-command, turn errors into one line and an exit code"
@@ -684,10 +662,10 @@ def main(argv:list|None=None # the arguments (default: `sys.argv[1:]`)
     finally:
         if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
 
-# %% ../nbs/11_cli.ipynb #8ffa2081
+# %% ../nbs/11_cli.ipynb #e87e2661
 if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())
 
-# %% ../nbs/11_cli.ipynb #afee6fcb
+# %% ../nbs/11_cli.ipynb #71456e1d
 def check_distributed(work:Path, # a scratch folder (created)
                       nproc:int=2, timeout:float=300)->dict:
     "Run a tiny `torchrun --nproc_per_node=nproc` CPU/gloo training and check its results; returns the report"
@@ -697,7 +675,7 @@ def check_distributed(work:Path, # a scratch folder (created)
     shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, '-m', 'torch.distributed.run', '--standalone', f'--nproc_per_node={nproc}', '-m', 'petnotes.cli',
            'train', '--data', str(data), '--out', str(out), '--device', 'cpu', '--epochs', '1', '--freeze-epochs', '1',
-           '--size', '32', '--bs', '4', '--workers', '0', '--valid-pct', '0.25', '--lr-find-iters', '10']
+           '--size', '32', '--bs', '4', '--no-pretrained', '--workers', '0', '--valid-pct', '0.25', '--lr-find-iters', '10']
     env = {**os.environ, 'OMP_NUM_THREADS': '1', 'PYTHONUNBUFFERED': '1'}
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     if p.returncode != 0: raise RuntimeError(f"torchrun failed ({p.returncode}):\n{p.stdout[-3000:]}\n{p.stderr[-3000:]}")
