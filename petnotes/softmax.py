@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['shifted_exp', 'softmax', 'log_softmax', 'logsumexp']
 
-# %% ../nbs/05_softmax.ipynb #a1e66df0
+# %% ../nbs/05_softmax.ipynb #00e0cd67
 import torch
 from torch import Tensor
 
-# %% ../nbs/05_softmax.ipynb #8c140c65
+# %% ../nbs/05_softmax.ipynb #2e7ed342
 _LOW_PRECISION = (torch.float16, torch.bfloat16)
 
 def _float_activations(x:Tensor, fn:str)->Tensor:
@@ -18,7 +18,7 @@ def _float_activations(x:Tensor, fn:str)->Tensor:
     if not x.is_floating_point(): raise TypeError(f"{fn} expects floating point activations, got dtype {x.dtype} (call .float() first)")
     return x.float() if x.dtype in _LOW_PRECISION else x
 
-# %% ../nbs/05_softmax.ipynb #9d382002
+# %% ../nbs/05_softmax.ipynb #5499b65e
 def shifted_exp(x:Tensor, # floating point activations
                 dim:int=-1 # the class dimension
                )->tuple:
@@ -27,7 +27,7 @@ def shifted_exp(x:Tensor, # floating point activations
     e = s.exp()
     return s, e, e.sum(dim, keepdim=True)
 
-# %% ../nbs/05_softmax.ipynb #b0d74139
+# %% ../nbs/05_softmax.ipynb #dfa6dc53
 def softmax(x:Tensor, # activations (logits)
             dim:int=-1 # the class dimension: softmax makes it sum to 1
            )->Tensor:
@@ -36,7 +36,7 @@ def softmax(x:Tensor, # activations (logits)
     _, e, z = shifted_exp(xf, dim)
     return (e / z).to(x.dtype)
 
-# %% ../nbs/05_softmax.ipynb #fc9de10a
+# %% ../nbs/05_softmax.ipynb #2cb2a37a
 def log_softmax(x:Tensor, # activations (logits)
                 dim:int=-1 # the class dimension
                )->Tensor:
@@ -45,7 +45,7 @@ def log_softmax(x:Tensor, # activations (logits)
     s, _, z = shifted_exp(xf, dim)
     return (s - z.log()).to(x.dtype)
 
-# %% ../nbs/05_softmax.ipynb #870ffe17
+# %% ../nbs/05_softmax.ipynb #75c564bf
 def logsumexp(x:Tensor, # activations (logits)
               dim:int=-1, # the dimension to sum over
               keepdim:bool=False # keep `dim` as a dimension of size 1
