@@ -7,7 +7,7 @@ __all__ = ['IMAGE_EXTENSIONS', 'IMAGENET_STATS', 'image_files', 'pets_datablock'
            'check_images', 'center_square', 'to_uint8_tensor', 'PetsDataset', 'DeviceLoader', 'PetsLoaders',
            'pets_loaders']
 
-# %% ../nbs/03_datablock.ipynb #9eb48144
+# %% ../nbs/03_datablock.ipynb #6336d0b7
 import os, mimetypes
 from pathlib import Path
 import numpy as np
@@ -16,7 +16,7 @@ from PIL import Image, UnidentifiedImageError
 from .core import sizes, default_device, seeded_generator, seed_worker
 from .labelling import PETS_PATTERN, RegexLabeller
 
-# %% ../nbs/03_datablock.ipynb #6d87e408
+# %% ../nbs/03_datablock.ipynb #cc19d060
 IMAGE_EXTENSIONS = {ext for ext,mime in mimetypes.types_map.items() if mime.startswith('image/')}
 
 def image_files(path:str|Path # a folder (searched recursively) 
@@ -30,7 +30,7 @@ def image_files(path:str|Path # a folder (searched recursively)
         res += [Path(folder)/f for f in files if not f.startswith('.') and f'.{f.split(".")[-1].lower()}' in IMAGE_EXTENSIONS]
     return sorted(res)
 
-# %% ../nbs/03_datablock.ipynb #6627ac22
+# %% ../nbs/03_datablock.ipynb #9c572dd4
 def pets_datablock(item_size:int=None, # the item stage's size (default: `sizes().item_size`; the book: 460)
                    img_size:int=None,  # the final size (default: `sizes().img_size`; the book: 224)
                    min_scale:float=0.75, # `aug_transforms`' smallest crop, as a fraction of the image
@@ -47,7 +47,7 @@ def pets_datablock(item_size:int=None, # the item stage's size (default: `sizes(
                      item_tfms=Resize(item_size or sz.item_size),
                      batch_tfms=aug_transforms(size=img_size or sz.img_size, min_scale=min_scale))
 
-# %% ../nbs/03_datablock.ipynb #fee2a20b
+# %% ../nbs/03_datablock.ipynb #f9d39354
 def random_split(items,                # anything with a length
                  valid_pct:float=0.2,  # fraction of the items for validation
                  seed:int=42           # the split's seed
@@ -58,7 +58,7 @@ def random_split(items,                # anything with a length
     cut = int(valid_pct*len(items))
     return perm[cut:], perm[:cut]
 
-# %% ../nbs/03_datablock.ipynb #307c89c9
+# %% ../nbs/03_datablock.ipynb #bf09c138
 def load_rgb(f:str|Path # an image file
             )->Image.Image:
     "Open and fully decode `f` as an RGB PIL image; a `ValueError` naming the file if it cannot be used"
@@ -75,7 +75,7 @@ def load_rgb(f:str|Path # an image file
     except UnidentifiedImageError: raise ValueError(f"{f.name}: not an image (PIL cannot identify it)") from None
     except (OSError, SyntaxError) as e: raise ValueError(f"{f.name}: truncated or corrupt image ({e})") from None
 
-# %% ../nbs/03_datablock.ipynb #8c6a3528
+# %% ../nbs/03_datablock.ipynb #062eedce
 class ImageCheck:
     "The result of `check_images`: `good` files, `bad` {file: reason}, `notes` {file: remark} on usable files"
     def __init__(self, good, bad, notes): self.good,self.bad,self.notes = good,bad,notes
@@ -102,7 +102,7 @@ def check_images(source,            # a folder (searched recursively) or a list 
         if remarks: notes[f] = '; '.join(remarks)
     return ImageCheck(good, bad, notes)
 
-# %% ../nbs/03_datablock.ipynb #bd40ab1f
+# %% ../nbs/03_datablock.ipynb #8bab1878
 def center_square(img:Image.Image, # any PIL image
                   size:int         # side of the result
                  )->Image.Image:
@@ -115,7 +115,7 @@ def to_uint8_tensor(img)->torch.Tensor:
     if isinstance(img, torch.Tensor): return img
     return torch.from_numpy(np.array(img, dtype=np.uint8)).permute(2, 0, 1).contiguous()
 
-# %% ../nbs/03_datablock.ipynb #61dfa794
+# %% ../nbs/03_datablock.ipynb #e58c7e6f
 class PetsDataset(torch.utils.data.Dataset):
     "Image files with labels from `label_func`: items are `(uint8 CxHxW tensor, label index)`"
     def __init__(self, items:list,          # image files
@@ -139,7 +139,7 @@ class PetsDataset(torch.utils.data.Dataset):
         img = self.item_tfm(img, self.train) if self.item_tfm else center_square(img, self.size)
         return to_uint8_tensor(img), self.labels[i]
 
-# %% ../nbs/03_datablock.ipynb #5f25d6e3
+# %% ../nbs/03_datablock.ipynb #483aa668
 IMAGENET_STATS = ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])
 
 class DeviceLoader:
@@ -158,7 +158,7 @@ class DeviceLoader:
     def decode(self, xb): return (xb*self.std + self.mean).clamp(0, 1)
     def one_batch(self): return next(iter(self))
 
-# %% ../nbs/03_datablock.ipynb #9d3031e2
+# %% ../nbs/03_datablock.ipynb #be2cc146
 class PetsLoaders:
     "Training and validation `DeviceLoader`s, with the `vocab` and the files that were skipped"
     def __init__(self, train, valid, vocab, skipped): self.train,self.valid,self.vocab,self.skipped = train,valid,vocab,skipped
