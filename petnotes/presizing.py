@@ -8,14 +8,14 @@ __all__ = ['to_rgb', 'square_box', 'crop_to_square', 'presize_item', 'to_float_t
            'augment_mat', 'input_pixels_per_output_pixel', 'gaussian_blur', 'prefilter_sigma', 'batch_augment',
            'traditional_augment', 'reference_resample', 'psnr', 'PresizeItem', 'BatchAugment', 'presizing_tfms']
 
-# %% ../nbs/04_presizing.ipynb #195b2a10
+# %% ../nbs/04_presizing.ipynb #dc19865e
 import math, random
 import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image
 
-# %% ../nbs/04_presizing.ipynb #06c88086
+# %% ../nbs/04_presizing.ipynb #2b414951
 def to_rgb(img:Image.Image, # any PIL image: RGB, grayscale, RGBA, palette...
            background:tuple=(255,255,255) # colour put under transparent pixels
           )->Image.Image:
@@ -27,7 +27,7 @@ def to_rgb(img:Image.Image, # any PIL image: RGB, grayscale, RGBA, palette...
         return Image.alpha_composite(Image.new('RGBA', img.size, tuple(background)+(255,)), img).convert('RGB')
     return img.convert('RGB')
 
-# %% ../nbs/04_presizing.ipynb #4f71bfc6
+# %% ../nbs/04_presizing.ipynb #94acdc8c
 def square_box(w:int, h:int, # the image size in pixels
                train:bool=True, # random position along the long side (train), else the centre (valid)
                rng=None # a `random.Random` (default: python's global `random`)
@@ -46,7 +46,7 @@ def crop_to_square(img:Image.Image, # the image
     "The largest square of `img` (a crop: no pixel is interpolated)"
     return img.crop(square_box(*img.size, train=train, rng=rng))
 
-# %% ../nbs/04_presizing.ipynb #6da66314
+# %% ../nbs/04_presizing.ipynb #d99f5c5b
 def presize_item(img:Image.Image, # a PIL image; a freshly opened JPEG can be decoded smaller (`draft`)
                  size:int=460, # side of the square item, larger than the model's input
                  train:bool=True, # random square (train) or the centre one (valid)
@@ -63,13 +63,13 @@ def presize_item(img:Image.Image, # a PIL image; a freshly opened JPEG can be de
     img = to_rgb(img)
     return img.resize((size, size), resample=resample, box=square_box(*img.size, train=train, rng=rng))
 
-# %% ../nbs/04_presizing.ipynb #9c055579
+# %% ../nbs/04_presizing.ipynb #d5386632
 def to_float_tensor(img:Image.Image # a PIL image
                    )->torch.Tensor:
     "A PIL image as a 3,h,w float tensor in [0,1]"
     return torch.from_numpy(np.array(to_rgb(img), dtype=np.uint8)).permute(2, 0, 1).float()/255
 
-# %% ../nbs/04_presizing.ipynb #e7b5feea
+# %% ../nbs/04_presizing.ipynb #d2a1ee28
 def affine_mat(a, b, c, d, e, f)->torch.Tensor:
     "A batch of 3x3 matrices [[a,b,c],[d,e,f],[0,0,1]] from `n`-vectors (or numbers broadcast to them)"
     a,b,c,d,e,f = torch.broadcast_tensors(*[torch.as_tensor(v, dtype=torch.float32) for v in (a,b,c,d,e,f)])
@@ -104,7 +104,7 @@ def crop_mat(side:torch.Tensor, # `n` crop sides, as a fraction of the image (be
     "The random-resized crop as a matrix: the output's [-1,1] lands on the crop square"
     return affine_mat(side, 0, cx, 0, side, cy)
 
-# %% ../nbs/04_presizing.ipynb #a97bdce3
+# %% ../nbs/04_presizing.ipynb #9a0094e0
 def homography_grid(mat:torch.Tensor, # n,3,3 maps from output to input normalised coordinates
                     h:int, w:int, # output size
                     sub:int=1 # samples per output pixel along each axis, at the centres of a `sub`x`sub` split of it
@@ -122,7 +122,7 @@ def homography_grid(mat:torch.Tensor, # n,3,3 maps from output to input normalis
         gx,gy = gx/d,gy/d
     return torch.stack([gx, gy], -1)
 
-# %% ../nbs/04_presizing.ipynb #2e048ffc
+# %% ../nbs/04_presizing.ipynb #478cafd8
 def homography_from_points(src:torch.Tensor, # n,4,2 points
                            dst:torch.Tensor  # n,4,2 points they map to
                           )->torch.Tensor:
@@ -145,7 +145,7 @@ def warp_mat(warp_x:torch.Tensor, # `n` horizontal warp magnitudes (fastai's `dr
     corners = torch.tensor([[-1.,-1], [-1,1], [1,-1], [1,1]]).expand_as(moved)
     return homography_from_points(moved, corners)
 
-# %% ../nbs/04_presizing.ipynb #deecc841
+# %% ../nbs/04_presizing.ipynb #a81cebaa
 def lighting(x:torch.Tensor, # n,c,h,w images in [0,1]
              brightness:torch.Tensor, # n values in (0,1); 0.5 leaves the image alone
              contrast:torch.Tensor # n positive values; 1 leaves the image alone
@@ -156,7 +156,7 @@ def lighting(x:torch.Tensor, # n,c,h,w images in [0,1]
     if bool((b == 0.5).all()) and bool((c == 1).all()): return x
     return torch.logit(x, eps=1e-7).add_(torch.logit(b)).mul_(c).sigmoid_()
 
-# %% ../nbs/04_presizing.ipynb #53fc2206
+# %% ../nbs/04_presizing.ipynb #34b9ccb7
 def draw_augment(n:int, # how many images
                  min_scale:float=0.75, # smallest crop area, as a fraction of the image
                  max_rotate:float=10., # largest rotation, in degrees
@@ -192,7 +192,7 @@ def augment_mat(p:dict # parameters from `draw_augment`
     return (warp_mat(p['warp_x'], p['warp_y']) @ flip_mat(p['flip']) @ rotate_mat(p['rotate'])
             @ zoom_mat(p['zoom'], p['zoom_x'], p['zoom_y']) @ crop_mat(p['side'], p['crop_x'], p['crop_y']))
 
-# %% ../nbs/04_presizing.ipynb #61fb5faa
+# %% ../nbs/04_presizing.ipynb #9db46a7a
 def input_pixels_per_output_pixel(mat:torch.Tensor, # n,3,3 maps from output to input normalised coordinates
                                   in_size:int, out_size:int # sides of the (square) input and output
                                  )->torch.Tensor:
@@ -221,7 +221,7 @@ def prefilter_sigma(scale:torch.Tensor # input pixels per output sample
     "The Gaussian blur (in input pixels) before sampling at `scale`: scikit-image's anti-aliasing rule, (scale-1)/2"
     return ((scale - 1)/2).clamp_min(0)
 
-# %% ../nbs/04_presizing.ipynb #e371e870
+# %% ../nbs/04_presizing.ipynb #a92af8a7
 def _check_batch(x):
     if not isinstance(x, torch.Tensor) or x.ndim != 4 or not x.is_floating_point():
         raise ValueError(f"expected a float tensor of shape (batch, channels, height, width) in [0,1], got "
@@ -260,7 +260,7 @@ def batch_augment(x:torch.Tensor, # n,c,h,w float images in [0,1] (the presized 
     if sub > 1: out = F.avg_pool2d(out, sub)           # exactly divisible: never an adaptive pool
     return lighting(out, p['brightness'], p['contrast']) if train else out
 
-# %% ../nbs/04_presizing.ipynb #a537a043
+# %% ../nbs/04_presizing.ipynb #8e7cef52
 def traditional_augment(x:torch.Tensor, # n,c,s,s float images: the whole square already resized to the output size
                         p:dict, # parameters from `draw_augment`
                         frame:int=460, # side of the presized item the parameters refer to
@@ -280,7 +280,7 @@ def traditional_augment(x:torch.Tensor, # n,c,s,s float images: the whole square
         x = F.grid_sample(x, homography_grid(m, h, w), mode='bilinear', padding_mode=pad_mode, align_corners=True)
     return lighting(x, p['brightness'], p['contrast'])
 
-# %% ../nbs/04_presizing.ipynb #ad724970
+# %% ../nbs/04_presizing.ipynb #a5db9a38
 def _reflect(v):
     "Fold normalised coordinates into [-1,1] by reflection at -1 and 1, as `grid_sample(padding_mode='reflection', align_corners=True)`"
     v = torch.remainder(v + 1, 4)
@@ -319,7 +319,7 @@ def psnr(x:torch.Tensor, # an image (or batch) in [0,1]
     mse = F.mse_loss(x.clamp(0, 1).float(), ref.clamp(0, 1).float()).item()
     return float('inf') if mse == 0 else 10*math.log10(1/mse)
 
-# %% ../nbs/04_presizing.ipynb #3a4d28cf
+# %% ../nbs/04_presizing.ipynb #763cc818
 class PresizeItem:
     "The item stage as a loader plug-in: `item_tfm(img, train) -> size x size RGB PIL image`"
     def __init__(self, size:int=460, # side of the presized item
