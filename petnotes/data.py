@@ -7,7 +7,7 @@ __all__ = ['IMAGE_EXTENSIONS', 'IMAGENET_STATS', 'image_files', 'pets_datablock'
            'check_images', 'center_square', 'to_uint8_tensor', 'PetsDataset', 'DeviceLoader', 'PetsLoaders',
            'pets_loaders']
 
-# %% ../nbs/03_datablock.ipynb #6336d0b7
+# %% ../nbs/03_datablock.ipynb #47a04839
 import os, mimetypes
 from pathlib import Path
 import numpy as np
@@ -16,7 +16,7 @@ from PIL import Image, UnidentifiedImageError
 from .core import sizes, default_device, seeded_generator, seed_worker
 from .labelling import PETS_PATTERN, RegexLabeller
 
-# %% ../nbs/03_datablock.ipynb #cc19d060
+# %% ../nbs/03_datablock.ipynb #86f34096
 IMAGE_EXTENSIONS = {ext for ext,mime in mimetypes.types_map.items() if mime.startswith('image/')}
 
 def image_files(path:str|Path # a folder (searched recursively) 
@@ -30,7 +30,7 @@ def image_files(path:str|Path # a folder (searched recursively)
         res += [Path(folder)/f for f in files if not f.startswith('.') and f'.{f.split(".")[-1].lower()}' in IMAGE_EXTENSIONS]
     return sorted(res)
 
-# %% ../nbs/03_datablock.ipynb #9c572dd4
+# %% ../nbs/03_datablock.ipynb #83f78fcc
 def pets_datablock(item_size:int=None, # the item stage's size (default: `sizes().item_size`; the book: 460)
                    img_size:int=None,  # the final size (default: `sizes().img_size`; the book: 224)
                    min_scale:float=0.75, # `aug_transforms`' smallest crop, as a fraction of the image
@@ -47,7 +47,7 @@ def pets_datablock(item_size:int=None, # the item stage's size (default: `sizes(
                      item_tfms=Resize(item_size or sz.item_size),
                      batch_tfms=aug_transforms(size=img_size or sz.img_size, min_scale=min_scale))
 
-# %% ../nbs/03_datablock.ipynb #f9d39354
+# %% ../nbs/03_datablock.ipynb #0295a056
 def random_split(items,                # anything with a length
                  valid_pct:float=0.2,  # fraction of the items for validation
                  seed:int=42           # the split's seed
@@ -58,7 +58,7 @@ def random_split(items,                # anything with a length
     cut = int(valid_pct*len(items))
     return perm[cut:], perm[:cut]
 
-# %% ../nbs/03_datablock.ipynb #bf09c138
+# %% ../nbs/03_datablock.ipynb #29b3540e
 def load_rgb(f:str|Path # an image file
             )->Image.Image:
     "Open and fully decode `f` as an RGB PIL image; a `ValueError` naming the file if it cannot be used"
@@ -75,7 +75,7 @@ def load_rgb(f:str|Path # an image file
     except UnidentifiedImageError: raise ValueError(f"{f.name}: not an image (PIL cannot identify it)") from None
     except (OSError, SyntaxError) as e: raise ValueError(f"{f.name}: truncated or corrupt image ({e})") from None
 
-# %% ../nbs/03_datablock.ipynb #062eedce
+# %% ../nbs/03_datablock.ipynb #f381e6d9
 class ImageCheck:
     "The result of `check_images`: `good` files, `bad` {file: reason}, `notes` {file: remark} on usable files"
     def __init__(self, good, bad, notes): self.good,self.bad,self.notes = good,bad,notes
@@ -85,6 +85,18 @@ class ImageCheck:
         lines += [f"  note    {f.name}: {r}" for f,r in self.notes.items()]
         return '\n'.join(lines)
 
+_CHECKED = {}  # (file, bytes, mtime) -> (reason or None, mode, size): each file version is decoded once per process
+
+def _check_one(f:Path)->tuple:
+    "Decode `f` once (remembered while the file is unchanged): `(reason it is unusable or None, mode, size)`"
+    st = f.stat(); key = (str(f), st.st_size, st.st_mtime_ns)
+    if key not in _CHECKED:
+        try:
+            size = load_rgb(f).size
+            with Image.open(f) as im: _CHECKED[key] = (None, im.mode, size)
+        except ValueError as e: _CHECKED[key] = (str(e).split(': ', 1)[1], None, None)
+    return _CHECKED[key]
+
 def check_images(source,            # a folder (searched recursively) or a list of image files
                  min_size:int=None  # warn about images smaller than this (default: `sizes().item_size`)
                 )->ImageCheck:
@@ -93,16 +105,15 @@ def check_images(source,            # a folder (searched recursively) or a list 
     min_size = sizes().item_size if min_size is None else min_size
     good, bad, notes = [], {}, {}
     for f in files:
-        try: img = load_rgb(f)
-        except ValueError as e: bad[f] = str(e).split(': ', 1)[1]; continue
+        reason, mode, size = _check_one(f)
+        if reason: bad[f] = reason; continue
         good.append(f)
-        with Image.open(f) as im: mode = im.mode
         remarks = [f'mode {mode} converted to RGB'] if mode != 'RGB' else []
-        if min(img.size) < min_size: remarks.append(f'{img.size[0]}x{img.size[1]} is smaller than {min_size}px: it will be upscaled')
+        if min(size) < min_size: remarks.append(f'{size[0]}x{size[1]} is smaller than {min_size}px: it will be upscaled')
         if remarks: notes[f] = '; '.join(remarks)
     return ImageCheck(good, bad, notes)
 
-# %% ../nbs/03_datablock.ipynb #8bab1878
+# %% ../nbs/03_datablock.ipynb #369f01ed
 def center_square(img:Image.Image, # any PIL image
                   size:int         # side of the result
                  )->Image.Image:
@@ -115,7 +126,7 @@ def to_uint8_tensor(img)->torch.Tensor:
     if isinstance(img, torch.Tensor): return img
     return torch.from_numpy(np.array(img, dtype=np.uint8)).permute(2, 0, 1).contiguous()
 
-# %% ../nbs/03_datablock.ipynb #e58c7e6f
+# %% ../nbs/03_datablock.ipynb #a70db7d2
 class PetsDataset(torch.utils.data.Dataset):
     "Image files with labels from `label_func`: items are `(uint8 CxHxW tensor, label index)`"
     def __init__(self, items:list,          # image files
@@ -139,7 +150,7 @@ class PetsDataset(torch.utils.data.Dataset):
         img = self.item_tfm(img, self.train) if self.item_tfm else center_square(img, self.size)
         return to_uint8_tensor(img), self.labels[i]
 
-# %% ../nbs/03_datablock.ipynb #483aa668
+# %% ../nbs/03_datablock.ipynb #59435115
 IMAGENET_STATS = ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])
 
 class DeviceLoader:
@@ -158,7 +169,7 @@ class DeviceLoader:
     def decode(self, xb): return (xb*self.std + self.mean).clamp(0, 1)
     def one_batch(self): return next(iter(self))
 
-# %% ../nbs/03_datablock.ipynb #be2cc146
+# %% ../nbs/03_datablock.ipynb #01d9c0aa
 class PetsLoaders:
     "Training and validation `DeviceLoader`s, with the `vocab` and the files that were skipped"
     def __init__(self, train, valid, vocab, skipped): self.train,self.valid,self.vocab,self.skipped = train,valid,vocab,skipped
