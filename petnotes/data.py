@@ -7,7 +7,7 @@ __all__ = ['IMAGE_EXTENSIONS', 'IMAGENET_STATS', 'image_files', 'pets_datablock'
            'check_images', 'center_square', 'to_uint8_tensor', 'PetsDataset', 'DeviceLoader', 'PetsLoaders',
            'pets_loaders']
 
-# %% ../nbs/03_datablock.ipynb #47a04839
+# %% ../nbs/03_datablock.ipynb #80acb6ef
 import os, mimetypes
 from pathlib import Path
 import numpy as np
@@ -16,7 +16,7 @@ from PIL import Image, UnidentifiedImageError
 from .core import sizes, default_device, seeded_generator, seed_worker
 from .labelling import PETS_PATTERN, RegexLabeller
 
-# %% ../nbs/03_datablock.ipynb #86f34096
+# %% ../nbs/03_datablock.ipynb #87ae0b63
 IMAGE_EXTENSIONS = {ext for ext,mime in mimetypes.types_map.items() if mime.startswith('image/')}
 
 def image_files(path:str|Path # a folder (searched recursively) 
@@ -30,7 +30,7 @@ def image_files(path:str|Path # a folder (searched recursively)
         res += [Path(folder)/f for f in files if not f.startswith('.') and f'.{f.split(".")[-1].lower()}' in IMAGE_EXTENSIONS]
     return sorted(res)
 
-# %% ../nbs/03_datablock.ipynb #83f78fcc
+# %% ../nbs/03_datablock.ipynb #26eeef59
 def pets_datablock(item_size:int=None, # the item stage's size (default: `sizes().item_size`; the book: 460)
                    img_size:int=None,  # the final size (default: `sizes().img_size`; the book: 224)
                    min_scale:float=0.75, # `aug_transforms`' smallest crop, as a fraction of the image
@@ -47,7 +47,7 @@ def pets_datablock(item_size:int=None, # the item stage's size (default: `sizes(
                      item_tfms=Resize(item_size or sz.item_size),
                      batch_tfms=aug_transforms(size=img_size or sz.img_size, min_scale=min_scale))
 
-# %% ../nbs/03_datablock.ipynb #0295a056
+# %% ../nbs/03_datablock.ipynb #86f27df8
 def random_split(items,                # anything with a length
                  valid_pct:float=0.2,  # fraction of the items for validation
                  seed:int=42           # the split's seed
@@ -58,7 +58,7 @@ def random_split(items,                # anything with a length
     cut = int(valid_pct*len(items))
     return perm[cut:], perm[:cut]
 
-# %% ../nbs/03_datablock.ipynb #29b3540e
+# %% ../nbs/03_datablock.ipynb #7146cb1d
 def load_rgb(f:str|Path # an image file
             )->Image.Image:
     "Open and fully decode `f` as an RGB PIL image; a `ValueError` naming the file if it cannot be used"
@@ -75,7 +75,7 @@ def load_rgb(f:str|Path # an image file
     except UnidentifiedImageError: raise ValueError(f"{f.name}: not an image (PIL cannot identify it)") from None
     except (OSError, SyntaxError) as e: raise ValueError(f"{f.name}: truncated or corrupt image ({e})") from None
 
-# %% ../nbs/03_datablock.ipynb #f381e6d9
+# %% ../nbs/03_datablock.ipynb #b37f1738
 class ImageCheck:
     "The result of `check_images`: `good` files, `bad` {file: reason}, `notes` {file: remark} on usable files"
     def __init__(self, good, bad, notes): self.good,self.bad,self.notes = good,bad,notes
@@ -113,7 +113,7 @@ def check_images(source,            # a folder (searched recursively) or a list 
         if remarks: notes[f] = '; '.join(remarks)
     return ImageCheck(good, bad, notes)
 
-# %% ../nbs/03_datablock.ipynb #369f01ed
+# %% ../nbs/03_datablock.ipynb #c3c51bb3
 def center_square(img:Image.Image, # any PIL image
                   size:int         # side of the result
                  )->Image.Image:
@@ -126,7 +126,7 @@ def to_uint8_tensor(img)->torch.Tensor:
     if isinstance(img, torch.Tensor): return img
     return torch.from_numpy(np.array(img, dtype=np.uint8)).permute(2, 0, 1).contiguous()
 
-# %% ../nbs/03_datablock.ipynb #a70db7d2
+# %% ../nbs/03_datablock.ipynb #03a9aaa7
 class PetsDataset(torch.utils.data.Dataset):
     "Image files with labels from `label_func`: items are `(uint8 CxHxW tensor, label index)`"
     def __init__(self, items:list,          # image files
@@ -150,7 +150,7 @@ class PetsDataset(torch.utils.data.Dataset):
         img = self.item_tfm(img, self.train) if self.item_tfm else center_square(img, self.size)
         return to_uint8_tensor(img), self.labels[i]
 
-# %% ../nbs/03_datablock.ipynb #59435115
+# %% ../nbs/03_datablock.ipynb #2d526b02
 IMAGENET_STATS = ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])
 
 class DeviceLoader:
@@ -169,7 +169,7 @@ class DeviceLoader:
     def decode(self, xb): return (xb*self.std + self.mean).clamp(0, 1)
     def one_batch(self): return next(iter(self))
 
-# %% ../nbs/03_datablock.ipynb #01d9c0aa
+# %% ../nbs/03_datablock.ipynb #bb87f02f
 class PetsLoaders:
     "Training and validation `DeviceLoader`s, with the `vocab` and the files that were skipped"
     def __init__(self, train, valid, vocab, skipped): self.train,self.valid,self.vocab,self.skipped = train,valid,vocab,skipped
