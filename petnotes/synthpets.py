@@ -6,7 +6,7 @@
 __all__ = ['LOOKS', 'LOOK_DEFAULTS', 'TWINS', 'SYNTH_VERSION', 'draw_pet', 'show_breeds', 'make_pets', 'host_reachable',
            'oxford_pets_path', 'synthetic_pets_path', 'pets_path']
 
-# %% ../nbs/02_synthetic_pets.ipynb #2cbd42c5
+# %% ../nbs/02_synthetic_pets.ipynb #8cf94944
 import os, socket, threading, multiprocessing
 import concurrent.futures as cf
 from pathlib import Path
@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageChops
 from .core import sizes, cached_folder
 from .labelling import BREEDS, CAT_BREEDS, DOG_BREEDS, is_cat, RegexLabeller
 
-# %% ../nbs/02_synthetic_pets.ipynb #bde467d8
+# %% ../nbs/02_synthetic_pets.ipynb #3e04d56d
 LOOKS = {
  # cats
  'Abyssinian':        dict(fur=(165,105,65),  pattern='ticked',   second=(60,35,20),   freq=1.4, ears='big_pointed', eyes=(110,170,60)),
@@ -65,7 +65,7 @@ TWINS = [('american_pit_bull_terrier', 'staffordshire_bull_terrier'), ('Birman',
          ('Bengal', 'Egyptian_Mau'), ('american_bulldog', 'american_pit_bull_terrier')]  # the planned look-alikes
 SYNTH_VERSION = 2  # bump when the drawing changes: it is part of the cache key
 
-# %% ../nbs/02_synthetic_pets.ipynb #efbc5ead
+# %% ../nbs/02_synthetic_pets.ipynb #f2ce4e6d
 def _jit(rng, c, s=6): return tuple(int(min(255, max(0, v + rng.normal(0, s)))) for v in c)
 def _ell(d, cx, cy, rx, ry, fill): d.ellipse([cx-rx, cy-ry, cx+rx, cy+ry], fill=fill)
 def _new_mask(A): return Image.new('L', (A, A), 0)
@@ -97,7 +97,7 @@ def _background(rng, W, H)->Image.Image:
         (d.rectangle if rng.random()<0.5 else d.ellipse)([x0, y0, x1, y1], fill=col)
     return im
 
-# %% ../nbs/02_synthetic_pets.ipynb #5989b0ff
+# %% ../nbs/02_synthetic_pets.ipynb #09ccad08
 _EAR_SCALE = dict(pointed=1, big_pointed=1.3, huge_pointed=1.7, small_pointed=0.7, tufted=1.15)
 _MUZZLES = dict(cat=(0.07, 0.05, 0.06), medium=(0.08, 0.07, 0.08), short=(0.065, 0.05, 0.07), long=(0.075, 0.09, 0.1),
                 broad=(0.1, 0.07, 0.08), flat=(0.07, 0.04, 0.05), beard=(0.08, 0.1, 0.1))  # half-width, half-height, drop
@@ -144,7 +144,7 @@ def _silhouette(breed, look, rng, A)->dict:
     m['fur'] = _union(*m.values())
     return m, g
 
-# %% ../nbs/02_synthetic_pets.ipynb #5097eb09
+# %% ../nbs/02_synthetic_pets.ipynb #ae15cb08
 def _pattern_mask(look, rng, A, fur)->Image.Image:
     "Where the pattern's second colour goes (an L mask), clipped to the `fur` mask"
     pat = _new_mask(A); d = ImageDraw.Draw(pat)
@@ -180,7 +180,7 @@ def _pattern_mask(look, rng, A, fur)->Image.Image:
             _ell(d, x, y, rx, ry, 255)
     return ImageChops.multiply(pat, fur)
 
-# %% ../nbs/02_synthetic_pets.ipynb #de148b5c
+# %% ../nbs/02_synthetic_pets.ipynb #48ef1946
 def _paint_markings(layer, breed, look, rng, A, m, g, second):
     "Paint the part-based markings of `breed` (points, masks, saddles, white chest/paws...) on `layer`"
     hx,hy,hry,by,brx,bry,ll = (g[k] for k in ('hx','hy','hry','by','brx','bry','ll'))
@@ -216,7 +216,7 @@ def _paint_markings(layer, breed, look, rng, A, m, g, second):
             mk = _new_mask(A); ImageDraw.Draw(mk).rectangle([(hx-0.025)*A, (hy-hry)*A, (hx+0.025)*A, (hy+0.05)*A], fill=255)
             paint(white, _union(m['muzzle'], mk))
 
-# %% ../nbs/02_synthetic_pets.ipynb #abd5e8dd
+# %% ../nbs/02_synthetic_pets.ipynb #868179e6
 def _draw_face(layer, breed, look, rng, A, g, fur):
     "Eyes, nose, tongue and whiskers"
     cat, hx, hy = is_cat(breed), g['hx'], g['hy']
@@ -238,7 +238,7 @@ def _draw_face(layer, breed, look, rng, A, g, fur):
     else: _ell(d, hx*A, ny - 0.02*A, 0.03*A, 0.022*A, (20,18,18))
     if look['tongue']: _ell(d, hx*A, ny + 0.045*A, 0.025*A, 0.03*A, (225,95,110))
 
-# %% ../nbs/02_synthetic_pets.ipynb #9b29ef4a
+# %% ../nbs/02_synthetic_pets.ipynb #e56ec0d0
 def draw_pet(breed:str,              # one of `BREEDS`
              rng:np.random.Generator, # all the randomness of this picture
              size:int=160             # long side of the photo, in pixels
@@ -264,7 +264,7 @@ def draw_pet(breed:str,              # one of `BREEDS`
 
 def _pet_rng(seed, breed, n): return np.random.default_rng([seed, BREEDS.index(breed), n])  # picture n of breed
 
-# %% ../nbs/02_synthetic_pets.ipynb #15c4fb8b
+# %% ../nbs/02_synthetic_pets.ipynb #4d1b3aef
 def show_breeds(breeds=BREEDS, # which breeds to show
                 seed:int=42,   # the seed of `make_pets`: picture `n` of a breed is the file `{breed}_{n}.jpg`
                 n:int=1,       # which picture of each breed
@@ -279,7 +279,7 @@ def show_breeds(breeds=BREEDS, # which breeds to show
     plt.tight_layout()
     return fig
 
-# %% ../nbs/02_synthetic_pets.ipynb #f7d72470
+# %% ../nbs/02_synthetic_pets.ipynb #10016411
 def _draw_and_save(job):
     "Draw one pet and write it as JPEG (a top-level function, so that worker processes can run it)"
     folder, breed, n, seed, size = job
@@ -291,7 +291,7 @@ def _pool(n_workers):
     ctx = multiprocessing.get_context('fork' if 'fork' in methods else None)
     return cf.ProcessPoolExecutor(n_workers, mp_context=ctx)
 
-# %% ../nbs/02_synthetic_pets.ipynb #42b376c1
+# %% ../nbs/02_synthetic_pets.ipynb #2f759ec4
 def make_pets(dest:str|Path,          # folder to fill: the pictures go to `dest/images`
               breeds:list=BREEDS,     # which breeds (default: all 37)
               n_per_breed:int=None,   # pictures per breed (default: `sizes().n_per_breed`)
@@ -321,7 +321,7 @@ def make_pets(dest:str|Path,          # folder to fill: the pictures go to `dest
         if n_workers > 1: pool.shutdown()
     return Path(dest)
 
-# %% ../nbs/02_synthetic_pets.ipynb #cf9908f7
+# %% ../nbs/02_synthetic_pets.ipynb #ffa2411a
 def host_reachable(host:str,         # a host name, e.g. 's3.amazonaws.com'
                    port:int=443,     # the port to try
                    timeout:float=3.0 # give up after this many seconds, whatever hangs (DNS included)
@@ -347,7 +347,7 @@ def oxford_pets_path(timeout:float=3.0 # seconds to wait for the download server
                               f"or run in quick mode on the synthetic pets: PETNOTES_MODE=quick.")
     return untar_data(URLs.PETS)
 
-# %% ../nbs/02_synthetic_pets.ipynb #4fd65be0
+# %% ../nbs/02_synthetic_pets.ipynb #71a797f6
 def synthetic_pets_path(n_per_breed:int, # pictures per breed
                         size:int,        # long side of a picture
                         seed:int=42      # the data set's seed
