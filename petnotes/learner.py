@@ -7,7 +7,7 @@ __all__ = ['EVENTS', 'simple_cnn', 'accuracy', 'error_rate', 'SmoothedLoss', 'Ca
            'CancelTrainException', 'CancelValidException', 'CancelBatchException', 'Callback', 'adamw', 'sgd',
            'Recorder', 'ProgressCallback', 'Learner']
 
-# %% ../nbs/07_learner.ipynb #f48677f1
+# %% ../nbs/07_learner.ipynb #de36e482
 import math, time, contextlib
 from pathlib import Path
 from functools import partial
@@ -16,7 +16,7 @@ from torch import nn, Tensor
 from .core import default_device
 from .losses import cross_entropy
 
-# %% ../nbs/07_learner.ipynb #f06cec43
+# %% ../nbs/07_learner.ipynb #306e2c36
 def simple_cnn(n_out:int,                      # number of classes
                widths:tuple=(8, 16, 32, 64),   # channels of each stride-2 conv block
                n_in:int=3                      # input channels
@@ -28,7 +28,7 @@ def simple_cnn(n_out:int,                      # number of classes
         c = w
     return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, n_out))
 
-# %% ../nbs/07_learner.ipynb #54e6eb52
+# %% ../nbs/07_learner.ipynb #ff66760f
 def accuracy(inp:Tensor,  # (batch, classes) activations
              targ:Tensor, # (batch,) class indices
              axis:int=-1  # the class axis
@@ -45,7 +45,7 @@ def error_rate(inp:Tensor,  # (batch, classes) activations
     "1 - `accuracy`: the fraction of wrong predictions"
     return 1 - accuracy(inp, targ, axis=axis)
 
-# %% ../nbs/07_learner.ipynb #817b1900
+# %% ../nbs/07_learner.ipynb #7f12f5d3
 class SmoothedLoss:
     "Exponential moving average of losses, debiased: `value` = avg / (1 - beta**count), as fastai's `AvgSmoothLoss`"
     def __init__(self, beta:float=0.98): # weight of the past; 0.98 ~ the last 50 batches
@@ -59,14 +59,14 @@ class SmoothedLoss:
     @property
     def value(self)->Tensor: return self.avg / (1 - self.beta ** self.count)
 
-# %% ../nbs/07_learner.ipynb #1a2efacb
+# %% ../nbs/07_learner.ipynb #061e6b56
 class CancelFitException(Exception):   "Stop training at once (`after_fit` still runs)"
 class CancelEpochException(Exception): "Skip the rest of this epoch"
 class CancelTrainException(Exception): "Skip the rest of this epoch's training part"
 class CancelValidException(Exception): "Skip this epoch's validation part"
 class CancelBatchException(Exception): "Skip the rest of this batch (e.g. the optimiser step)"
 
-# %% ../nbs/07_learner.ipynb #4d169691
+# %% ../nbs/07_learner.ipynb #4d870bd8
 EVENTS = ('before_fit', 'before_epoch', 'before_train', 'before_batch', 'after_pred', 'after_loss', 'after_backward',
           'after_step', 'after_batch', 'after_train', 'before_validate', 'after_validate', 'after_epoch', 'after_fit')
 
@@ -75,7 +75,7 @@ class Callback:
     order, learn = 0, None
     def __repr__(self): return type(self).__name__
 
-# %% ../nbs/07_learner.ipynb #c31d7907
+# %% ../nbs/07_learner.ipynb #fc83bc65
 def _set_group_hyper(group:dict, name:str, value):
     "Set hyper-parameter `name` in one torch param group, translating 'mom'/'sqr_mom'/'wd'"
     if name in ('mom', 'sqr_mom'):
@@ -95,7 +95,7 @@ def _get_group_hyper(group:dict, name:str):
     if name in group: return group[name]
     raise ValueError(f"unknown hyper-parameter {name!r}")
 
-# %% ../nbs/07_learner.ipynb #caa1985e
+# %% ../nbs/07_learner.ipynb #23c54368
 def adamw(params, # parameters or parameter groups (dicts)
           lr:float=1e-3, wd:float=0.01, betas:tuple=(0.9, 0.99), eps:float=1e-5):
     "fastai's default optimiser in PyTorch: Adam with decoupled weight decay"
@@ -106,7 +106,7 @@ def sgd(params, # parameters or parameter groups (dicts)
     "Plain SGD (with optional momentum and L2 weight decay)"
     return torch.optim.SGD(params, lr=lr, momentum=mom, weight_decay=wd)
 
-# %% ../nbs/07_learner.ipynb #382e4be4
+# %% ../nbs/07_learner.ipynb #0df7e140
 def _bs(yb)->int: return yb.shape[0] if isinstance(yb, Tensor) and yb.ndim else 1
 
 class Recorder(Callback):
@@ -160,7 +160,7 @@ def _format_time(t:float)->str:
     t = int(t); h, m, s = t // 3600, (t // 60) % 60, t % 60
     return f'{h}:{m:02d}:{s:02d}' if h else f'{m:02d}:{s:02d}'
 
-# %% ../nbs/07_learner.ipynb #d1f779f4
+# %% ../nbs/07_learner.ipynb #038f8abd
 class ProgressCallback(Callback):
     "Epoch and batch progress bars with fastprogress; the epoch table goes to the master bar"
     order = 70
@@ -187,7 +187,7 @@ class ProgressCallback(Callback):
         if getattr(self, 'pbar', None) is not None and hasattr(self.pbar, 'on_iter_end'): self.pbar.on_iter_end()
         self.mbar.on_iter_end()
 
-# %% ../nbs/07_learner.ipynb #50f053e3
+# %% ../nbs/07_learner.ipynb #64393f4c
 def _plain(t):
     "A plain `torch.Tensor` (fastai batches are tensor subclasses, which are slower to compute with)"
     return t.as_subclass(Tensor) if isinstance(t, Tensor) and type(t) is not Tensor else t
@@ -205,7 +205,7 @@ def _print_row(row:list): print('  '.join(f'{s:<10}' for s in row))
 
 def _listify(o)->list: return [] if o is None else list(o) if isinstance(o, (list, tuple)) else [o]
 
-# %% ../nbs/07_learner.ipynb #1be6c3d5
+# %% ../nbs/07_learner.ipynb #c4e6940c
 class Learner:
     "Trains `model` on `dls` (`.train`/`.valid` yielding `(x, y)`) with `loss_func`, an optimiser from `opt_func`, callbacks"
     def __init__(self, model:nn.Module,   # the model to train (moved to `device`)
@@ -328,7 +328,7 @@ class Learner:
         try: yield self
         finally: self.logger = old
 
-# %% ../nbs/07_learner.ipynb #ab203bfc
+# %% ../nbs/07_learner.ipynb #51c8340d
 @torch.no_grad()
 def _get_preds(self:Learner, dl=None, # default: `dls.valid`
                act=None):             # applied to the model's outputs; default softmax over the last axis
@@ -344,7 +344,7 @@ def _get_preds(self:Learner, dl=None, # default: `dls.valid`
     return torch.cat(preds), torch.cat(targs)
 Learner.get_preds = _get_preds
 
-# %% ../nbs/07_learner.ipynb #d21564ba
+# %% ../nbs/07_learner.ipynb #b992cd0f
 def _save_file(self:Learner, file)->Path:
     file = Path(file)
     return file if file.suffix else self.path/self.model_dir/f'{file}.pth'
