@@ -6,7 +6,7 @@
 __all__ = ['SuggestedLRs', 'exp_schedule', 'LRFinder', 'trim_curve', 'minimum', 'steep', 'valley', 'slide', 'suggest_lrs',
            'lr_find', 'plot_lr_find', 'assert_same_state']
 
-# %% ../nbs/08_lr_finder.ipynb #4e8864bc
+# %% ../nbs/08_lr_finder.ipynb #527f846e
 import math, copy, collections
 from functools import partial
 import numpy as np
@@ -14,7 +14,7 @@ import torch
 from torch import Tensor
 from .learner import Callback, CancelFitException, CancelValidException
 
-# %% ../nbs/08_lr_finder.ipynb #2d4b5f3b
+# %% ../nbs/08_lr_finder.ipynb #6e48ab62
 def exp_schedule(start:float, # first learning rate
                  end:float,   # the one `pos`=1 would reach
                  pos:float    # position in [0, 1)
@@ -22,7 +22,7 @@ def exp_schedule(start:float, # first learning rate
     "Exponential interpolation: `start * (end/start) ** pos`"
     return start * (end / start) ** pos
 
-# %% ../nbs/08_lr_finder.ipynb #13af332b
+# %% ../nbs/08_lr_finder.ipynb #97bce015
 class LRFinder(Callback):
     "Raise the learning rate exponentially each training batch; stop after `num_it` batches or when the loss diverges"
     order = 60
@@ -50,7 +50,7 @@ def _per_group(v, learn)->list:
     n = len(learn.opt.param_groups)
     return list(v) if isinstance(v, (list, tuple)) else [v] * n
 
-# %% ../nbs/08_lr_finder.ipynb #3e850b8d
+# %% ../nbs/08_lr_finder.ipynb #5ebaa06a
 def trim_curve(lrs,        # learning rates, one per batch
                losses,     # smoothed losses, one per batch
                num_it:int  # the `num_it` of the run
@@ -62,7 +62,7 @@ def trim_curve(lrs,        # learning rates, one per batch
     if len(nans): lrs, losses = lrs[:int(nans[0])], losses[:int(nans[0])]
     return lrs, losses
 
-# %% ../nbs/08_lr_finder.ipynb #32fc461f
+# %% ../nbs/08_lr_finder.ipynb #9f51f57c
 def minimum(lrs:Tensor, losses:Tensor, num_it:int)->tuple:
     "One tenth of the learning rate at the minimum loss; marks the minimum"
     i = int(losses.argmin())                    # first index of the minimum, as fastai's `argmin`
@@ -73,14 +73,14 @@ def _nearest(lrs:Tensor, lr:float)->int:
     "Index of the first learning rate closest to `lr` (fastai marks points this way)"
     return min(range(len(lrs)), key=lambda i: abs(lrs[i] - lr))
 
-# %% ../nbs/08_lr_finder.ipynb #aac588b7
+# %% ../nbs/08_lr_finder.ipynb #c2310c63
 def steep(lrs:Tensor, losses:Tensor, num_it:int)->tuple:
     "The learning rate where the loss falls fastest against log(lr)"
     slopes = (losses[1:] - losses[:-1]) / (lrs[1:].log() - lrs[:-1].log())
     lr_steep = lrs[slopes.argmin()].item()
     return lr_steep, (lr_steep, losses[_nearest(lrs, lr_steep)])
 
-# %% ../nbs/08_lr_finder.ipynb #e0f70621
+# %% ../nbs/08_lr_finder.ipynb #467d3f4e
 def valley(lrs:Tensor, losses:Tensor, num_it:int)->tuple:
     "The learning rate 1/3 to 1/2 of the way along the longest decreasing stretch of the curve (fastai's default)"
     ls = [float(l) for l in losses]
@@ -96,7 +96,7 @@ def valley(lrs:Tensor, losses:Tensor, num_it:int)->tuple:
     idx = max_start + int(sections) + int(sections / 2)
     return float(lrs[idx]), (float(lrs[idx]), losses[idx])
 
-# %% ../nbs/08_lr_finder.ipynb #2335fc3b
+# %% ../nbs/08_lr_finder.ipynb #1d738335
 def slide(lrs:Tensor, losses:Tensor, num_it:int,
           lr_diff:int=15,          # distance in points between the two pointers
           thresh:float=.005,       # the gradients must differ by more than this to keep sliding
@@ -115,7 +115,7 @@ def slide(lrs:Tensor, losses:Tensor, num_it:int,
     lrs_np = lrs.detach().cpu().numpy() if isinstance(lrs, Tensor) else np.asarray(lrs)
     return suggestion, (suggestion, np.interp(np.log10(suggestion), np.log10(lrs_np), losses_np))
 
-# %% ../nbs/08_lr_finder.ipynb #fcd6f160
+# %% ../nbs/08_lr_finder.ipynb #36cdcd1a
 SuggestedLRs = collections.namedtuple('SuggestedLRs', ['minimum', 'steep', 'valley', 'slide'])
 
 def _snapshot(learn)->dict:
@@ -133,7 +133,7 @@ def _restore(learn, snap:dict):
     for p, g in zip(learn.model.parameters(), snap['grads']): p.grad = g
     learn.model.train(snap['training'])
 
-# %% ../nbs/08_lr_finder.ipynb #30e05ca3
+# %% ../nbs/08_lr_finder.ipynb #c141d6a5
 def suggest_lrs(lrs, losses, num_it:int, # a recorded curve and the `num_it` of its run
                 suggest_funcs=(valley,)  # suggestion functions `f(lrs, losses, num_it) -> (lr, point)`
                )->tuple:
@@ -147,7 +147,7 @@ def suggest_lrs(lrs, losses, num_it:int, # a recorded curve and the `num_it` of 
     results = [f(lrs, losses, num_it) for f in funcs]
     return Suggestions(*[r[0] for r in results]), [r[1] for r in results]
 
-# %% ../nbs/08_lr_finder.ipynb #95b3876e
+# %% ../nbs/08_lr_finder.ipynb #022de696
 def _check_lr_find_args(learn, start_lr, end_lr, num_it):
     starts, ends = (v if isinstance(v, (list, tuple)) else [v] for v in (start_lr, end_lr))
     for s, e in zip(starts, ends):
@@ -157,7 +157,7 @@ def _check_lr_find_args(learn, start_lr, end_lr, num_it):
         raise ValueError(f"lr_find: num_it must be an int >= 10 (the first tenth and last 5 points are dropped), got {num_it!r}")
     if len(learn.dls.train) == 0: raise ValueError("lr_find: the training data loader `dls.train` is empty")
 
-# %% ../nbs/08_lr_finder.ipynb #eccc3513
+# %% ../nbs/08_lr_finder.ipynb #41efacb6
 def lr_find(learn,                   # a `petnotes.learner.Learner`
             start_lr=1e-7,           # first learning rate (float, or one per parameter group)
             end_lr=10,               # learning rate it heads for (float, or one per parameter group)
@@ -185,7 +185,7 @@ def lr_find(learn,                   # a `petnotes.learner.Learner`
     if show_plot: plot_lr_find(rec.lrs, rec.losses, suggestions=_labelled(res, points))
     return res
 
-# %% ../nbs/08_lr_finder.ipynb #ee789bb5
+# %% ../nbs/08_lr_finder.ipynb #83077022
 def _labelled(res, points)->dict:
     "{'name: suggested lr': point to mark} for `plot_lr_find`"
     return {f'{name}: {lr:.2e}': p for name, lr, p in zip(res._fields, res, points)} if points else None
@@ -208,7 +208,7 @@ def plot_lr_find(lrs, losses,          # the recorded curve
         ax.legend(loc='best')
     return ax
 
-# %% ../nbs/08_lr_finder.ipynb #ff16e256
+# %% ../nbs/08_lr_finder.ipynb #8e15cad1
 def assert_same_state(a:dict, b:dict):
     "Assert two `_snapshot`s are bit-for-bit equal (parameters, buffers, optimiser state and hyper-parameters)"
     for k in a['model']: assert torch.equal(a['model'][k], b['model'][k]), f"model entry {k} differs"
