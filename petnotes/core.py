@@ -47,7 +47,7 @@ SIZE_TABLE = {  # name: (quick, full, what it is)
     'pretrained':    (True,     True,       'start from pretrained weights (petnotes\' own in quick mode, ImageNet in full)'),
     'lr_find_iters': (40,       100,        'mini-batches the learning-rate finder runs'),
     'num_workers':   (0,        4,          'DataLoader worker processes'),
-    'threads':       (1,        0,          'CPU threads for PyTorch in `petnotes train` (0: PyTorch\'s default); 1 is fastest on a small shared CPU'),
+    'threads':       (1,        0,          'CPU threads for PyTorch in training loops (0: PyTorch\'s default); 1 is fastest when notebooks share a small CPU'),
     'data':          ('synthetic', 'oxford', 'which pets: the synthetic set petnotes draws, or the real Oxford-IIIT Pets'),
     'digits':        ('sklearn', 'mnist',   'handwritten digits for chapter 06: scikit-learn\'s bundled 8x8 set (offline), or MNIST via untar_data'),
     'book_epochs':   ((1, 1, 1), (2, 3, 12), 'epochs of the book\'s three fits in chapter 09: fine_tune, fit_one_cycle(3e-3), unfrozen fit_one_cycle'),
