@@ -7,11 +7,11 @@ __all__ = ['EXIT_OK', 'EXIT_FAILED', 'EXIT_USAGE', 'EXIT_BAD_DATA', 'EXIT_BAD_MO
            'IMAGENET_STATS', 'CliError', 'make_parser', 'data_folder', 'find_images', 'label_images',
            'make_tiny_images', 'drop_unreadable', 'DistContext', 'init_distributed', 'close_distributed', 'shard',
            'gather_lists', 'sum_across', 'broadcast_value', 'load_rgb', 'item_transform', 'batch_transform',
-           'ImageList', 'DeviceLoader', 'make_loaders', 'split_indices', 'build_model', 'param_groups', 'make_learner',
-           'find_lr', 'fine_tune', 'confusion_counts', 'most_confused', 'sync_from_rank0', 'versions', 'train',
-           'load_model', 'predict_images', 'predict', 'main', 'check_distributed']
+           'ImageList', 'DeviceLoader', 'make_loaders', 'split_indices', 'build_model', 'make_learner', 'find_lr',
+           'fine_tune', 'confusion_counts', 'sync_from_rank0', 'versions', 'train', 'load_model', 'predict_images',
+           'predict', 'main', 'check_distributed']
 
-# %% ../nbs/11_cli.ipynb #d0dd1fec
+# %% ../nbs/11_cli.ipynb #76608930
 import os, sys, re, json, time, math, random, shutil, argparse, platform, contextlib, inspect
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,7 +23,7 @@ import torch.distributed as dist
 from PIL import Image, ImageOps
 from .core import sizes, get_mode, set_seed, seed_worker, seeded_generator, default_device
 
-# %% ../nbs/11_cli.ipynb #cb4fdecb
+# %% ../nbs/11_cli.ipynb #43eeee62
 EXIT_OK          = 0    # done
 EXIT_FAILED      = 1    # something unexpected went wrong (a bug: PETNOTES_DEBUG=1 shows the traceback)
 EXIT_USAGE       = 2    # the command line is wrong (argparse's convention)
@@ -35,7 +35,7 @@ class CliError(Exception):
     "A problem with the user's input: shown as one line, and the process exits with `code`"
     def __init__(self, msg:str, code:int=EXIT_BAD_DATA): super().__init__(msg); self.code = code
 
-# %% ../nbs/11_cli.ipynb #0976801a
+# %% ../nbs/11_cli.ipynb #d98f677a
 def _positive_int(s:str)->int:
     "argparse type: an integer >= 1"
     try: v = int(s)
@@ -58,7 +58,7 @@ def _fraction(s:str)->float:
     if not 0 < v < 1: raise argparse.ArgumentTypeError(f"{s!r} must be between 0 and 1")
     return v
 
-# %% ../nbs/11_cli.ipynb #ad790112
+# %% ../nbs/11_cli.ipynb #7d002252
 _EXIT_HELP = """exit status:
   0 done   1 unexpected failure   2 bad command line   3 unusable images/labels
   4 not a usable weights-only model folder   130 interrupted"""
@@ -134,7 +134,7 @@ def _version(pkg:str)->str|None:
     try: return metadata.version(pkg)
     except metadata.PackageNotFoundError: return None
 
-# %% ../nbs/11_cli.ipynb #78c80882
+# %% ../nbs/11_cli.ipynb #c59b2135
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff')
 
 def data_folder(data:str|None, # 'synthetic', 'oxford', a folder, or None for the mode's default
@@ -163,7 +163,7 @@ def find_images(folder:Path # where to look (recursively)
     if not files: raise CliError(f"no images ({'/'.join(e[1:] for e in IMAGE_EXTS)}) in {folder}")
     return files
 
-# %% ../nbs/11_cli.ipynb #e9d31182
+# %% ../nbs/11_cli.ipynb #d45789bd
 def _some(names:list, n:int=3)->str:
     "'a, b, c and 4 more'"
     names = [str(x) for x in names]
@@ -200,7 +200,7 @@ def label_images(files:list,                # image files (from `find_images`)
                                         f"{classes[0]!r}: a classifier needs at least two classes")
     return files, labs, bad
 
-# %% ../nbs/11_cli.ipynb #c9b8d1fc
+# %% ../nbs/11_cli.ipynb #6bb844d8
 def make_tiny_images(dest:Path,        # folder to write into (created)
                      classes=('Red', 'Green', 'Blue'), # one hue per class
                      n_per_class:int=12, # images per class
@@ -217,7 +217,7 @@ def make_tiny_images(dest:Path,        # folder to write into (created)
             Image.fromarray(img).save(dest/f'{c}_{i}.jpg', quality=90)
     return dest
 
-# %% ../nbs/11_cli.ipynb #d31fa3e2
+# %% ../nbs/11_cli.ipynb #662e41f1
 def drop_unreadable(files:list,   # image files
                     labels:list,  # their labels
                     ctx=None      # the distributed context (`init_distributed`); each process checks its share
@@ -230,7 +230,7 @@ def drop_unreadable(files:list,   # image files
     if not keep: raise CliError(f"none of the {len(files)} images can be read (e.g. {_some(sorted(Path(f).name for f in bad))}: {next(iter(bad.values()))})")
     return [f for f,_ in keep], [l for _,l in keep], sorted(Path(f) for f in bad)
 
-# %% ../nbs/11_cli.ipynb #8549e7f5
+# %% ../nbs/11_cli.ipynb #52d0aa59
 class DistContext(SimpleNamespace):
     "Who this process is in a (possibly distributed) run: `rank`, `local_rank`, `world`, `device`"
     @property
@@ -282,7 +282,7 @@ def broadcast_value(o, ctx=None):
     dist.broadcast_object_list(box, src=0)
     return box[0]
 
-# %% ../nbs/11_cli.ipynb #d3bb61a8
+# %% ../nbs/11_cli.ipynb #f030c037
 IMAGENET_STATS = ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])  # mean, std of ImageNet's RGB channels
 
 def load_rgb(path:Path)->Image.Image:
@@ -295,7 +295,7 @@ def load_rgb(path:Path)->Image.Image:
         im = Image.fromarray(((a-lo)/(hi-lo or 1)*255).astype(np.uint8))
     return im.convert('RGB')
 
-# %% ../nbs/11_cli.ipynb #426b30d4
+# %% ../nbs/11_cli.ipynb #b86b72e2
 def item_transform(item_size:int):
     "The item stage (CPU, per image): `f(img, train) -> img`, chapter 04's `presize_item`"
     from petnotes.presizing import presize_item
@@ -306,7 +306,7 @@ def batch_transform(size:int):
     from petnotes.presizing import batch_augment
     return lambda x, train: batch_augment(x, size, train=train)
 
-# %% ../nbs/11_cli.ipynb #9aaddb2d
+# %% ../nbs/11_cli.ipynb #907028e4
 class ImageList(torch.utils.data.Dataset):
     "Images and integer labels; items are `(uint8 CxHxW tensor, label)` after the item stage"
     def __init__(self, files, ys, item_tfm, train:bool): self.files,self.ys,self.item_tfm,self.train = files,ys,item_tfm,train
@@ -329,7 +329,7 @@ class DeviceLoader:
             x = self.batch_tfm(x.to(self.device).float()/255, self.train)
             yield (x-self.mean)/self.std, y.to(self.device)
 
-# %% ../nbs/11_cli.ipynb #6ceed0a5
+# %% ../nbs/11_cli.ipynb #4a81d61e
 def make_loaders(files, ys, train_idx, valid_idx, vocab, prep:dict, bs:int, ctx=None, workers:int=0, seed:int=42):
     "`.train`, `.valid` (`DeviceLoader`s over this process's shards) and `.vocab`"
     ctx = ctx or init_distributed()
@@ -348,7 +348,7 @@ def make_loaders(files, ys, train_idx, valid_idx, vocab, prep:dict, bs:int, ctx=
     return SimpleNamespace(train=DeviceLoader(tdl, btfm, True, ctx.device), valid=DeviceLoader(vdl, btfm, False, ctx.device),
                            vocab=list(vocab), n_train=len(tds), n_valid_shard=len(vds))
 
-# %% ../nbs/11_cli.ipynb #20cd2694
+# %% ../nbs/11_cli.ipynb #0d616ca7
 def split_indices(n:int, valid_pct:float=0.2, seed:int=42)->tuple:
     "`(train_idx, valid_idx)`: chapter 03's `random_split` (fastai's `RandomSplitter`), with at least one of each"
     from petnotes.data import random_split
@@ -356,26 +356,26 @@ def split_indices(n:int, valid_pct:float=0.2, seed:int=42)->tuple:
     if cut < 1 or cut == n: raise CliError(f"{n} images are too few to hold out --valid-pct {valid_pct} for validation")
     return random_split(range(n), valid_pct, seed)
 
-# %% ../nbs/11_cli.ipynb #1cdf5303
-def _conv_bn(ni, nf, stride=2): return nn.Sequential(nn.Conv2d(ni, nf, 3, stride, 1, bias=False), nn.BatchNorm2d(nf), nn.ReLU(inplace=True))
-
+# %% ../nbs/11_cli.ipynb #617ea385
 def build_model(arch:str, n_out:int, pretrained:bool)->nn.Module:
-    "The model: a body and a new head with `n_out` outputs (stand-in until chapter 09's `create_model` lands)"
-    if arch not in ('petnet',): raise CliError(f"--arch {arch!r} is not known; try petnet", EXIT_USAGE)
-    body = nn.Sequential(_conv_bn(3, 16), _conv_bn(16, 32), _conv_bn(32, 64), _conv_bn(64, 128), nn.AdaptiveAvgPool2d(1), nn.Flatten())
-    return nn.Sequential(body, nn.Linear(128, n_out))
+    "Chapter 09's `create_model`: a (pretrained) body and a new head with `n_out` outputs; bad names are a usage error"
+    from petnotes.finetune import create_model
+    try: return create_model(arch, n_out, pretrained)
+    except ValueError as e: raise CliError(f"--arch: {e}", EXIT_USAGE) from None
+    except RuntimeError as e: raise CliError(str(e), EXIT_FAILED) from None
 
-def param_groups(model:nn.Module)->list:
-    "Parameter groups, body first and head last (stand-in until chapter 09's `param_groups` lands)"
-    return [list(model[0].parameters()), list(model[1].parameters())]
-
-def _petnet_cached()->bool: return True
+def _petnet_cached()->bool:
+    "Is chapter 09's pretrained petnet body already in the cache?"
+    from petnotes.core import cache_dir, cache_key
+    from petnotes.finetune import PETNET_RECIPE
+    return (cache_dir()/(cache_key('petnet-body', **PETNET_RECIPE)+'.pth')).is_file()
 
 def make_learner(net:nn.Module, # the model, or its `DistributedDataParallel` wrapper
                  dls, ctx, quiet:bool=False):
     "Chapter 07's `Learner` with chapter 06's `cross_entropy` and chapter 09's `param_groups`; progress on rank 0 only"
     from petnotes.learner import Learner, error_rate
     from petnotes.losses import cross_entropy
+    from petnotes.finetune import param_groups
     show = ctx.is_main and not quiet
     learn = Learner(net, dls, loss_func=cross_entropy, metrics=[error_rate], device=ctx.device, progress=show,
                     splitter=lambda m: param_groups(getattr(m, 'module', m)))  # the groups of the model inside DDP
@@ -394,11 +394,14 @@ def _History():
             if rec.values: self.rows.append(dict(zip(rec.metric_names[1:-1], map(_plain_value, rec.values[-1]))))
     return History()
 
-# %% ../nbs/11_cli.ipynb #672268c0
+# %% ../nbs/11_cli.ipynb #f1ab2769
 def find_lr(learn, iters:int)->tuple:
     "`(lr, lrs, losses, point)`: chapter 08's learning-rate finder and its `valley` (the model is restored after)"
     from petnotes.lr_finder import lr_find, suggest_lrs, valley
-    res = lr_find(learn, num_it=max(iters, 10), show_plot=False, suggest_funcs=(valley,))
+    from petnotes.finetune import freeze, unfreeze
+    freeze(learn)  # as after the book's `vision_learner`: the finder explores the rates of the new head, body frozen
+    try: res = lr_find(learn, num_it=max(iters, 10), show_plot=False, suggest_funcs=(valley,))
+    finally: unfreeze(learn)  # DDP must see every parameter trainable when it wraps the model
     lrs,losses = list(learn.recorder.lrs),[float(l) for l in learn.recorder.losses]
     _,points = suggest_lrs(lrs, losses, max(iters, 10), (valley,))
     if not math.isfinite(res.valley): raise CliError(f"the learning-rate finder found no valley (the loss diverged at once); "
@@ -406,39 +409,28 @@ def find_lr(learn, iters:int)->tuple:
     return float(res.valley), lrs, losses, points[0] if points else None
 
 def fine_tune(learn, epochs:int, lr:float, freeze_epochs:int=1):
-    "Train the head with the body frozen, then everything with discriminative LRs (stand-in for chapter 09's `fine_tune`)"
-    body = getattr(learn.model, 'module', learn.model)[0]
-    for p in body.parameters(): p.requires_grad_(False)
-    if freeze_epochs: learn.fit(freeze_epochs, lr)
-    for p in body.parameters(): p.requires_grad_(True)
-    learn.opt = None
-    learn.fit(epochs, [lr/20, lr/2])
-    return learn
+    "Chapter 09's `fine_tune`: the head with the body frozen, then everything with discriminative learning rates"
+    from petnotes.finetune import fine_tune as _fine_tune
+    return _fine_tune(learn, epochs, base_lr=lr, freeze_epochs=freeze_epochs)
 
-# %% ../nbs/11_cli.ipynb #43a78502
+# %% ../nbs/11_cli.ipynb #96a08624
 @torch.no_grad()
 def confusion_counts(model:nn.Module, dl, n_classes:int, ctx=None)->torch.Tensor:
-    "The (actual x predicted) count matrix of this process's validation shard, summed over the processes"
+    "Chapter 10's `confusion_matrix` of this process's validation shard, summed over the processes"
+    from petnotes.interpret import confusion_matrix
     model.eval()
-    cm = torch.zeros(n_classes, n_classes, dtype=torch.long, device=ctx.device if ctx else 'cpu')
-    for x,y in dl:
-        p = model(x).argmax(1)
-        cm += torch.bincount(y*n_classes + p, minlength=n_classes**2).view(n_classes, n_classes).to(cm.device)
-    return sum_across(cm, ctx).cpu()
-
-def most_confused(cm, vocab:list)->list:
-    "`(actual, predicted, count)` for the off-diagonal cells, most frequent first"
-    cm = torch.as_tensor(cm).clone(); cm.fill_diagonal_(0)
-    vals,idx = cm.flatten().sort(descending=True, stable=True)
-    n = cm.shape[0]
-    return [(vocab[i//n], vocab[i%n], int(v)) for v,i in zip(vals.tolist(), idx.tolist()) if v > 0]
+    preds,targs = [],[]
+    for x,y in dl: preds.append(model(x).argmax(1).cpu()); targs.append(y.cpu())
+    preds,targs = (torch.cat(t) if t else torch.zeros(0, dtype=torch.long) for t in (preds, targs))
+    cm = torch.as_tensor(confusion_matrix(preds, targs, n_classes), dtype=torch.long)
+    return sum_across(cm.to(ctx.device) if ctx else cm, ctx).cpu()
 
 def sync_from_rank0(model:nn.Module, ctx=None):
     "Copy rank 0's parameters and buffers (e.g. BatchNorm statistics) to every process"
     if ctx is None or not ctx.distributed: return
     for t in list(model.parameters()) + list(model.buffers()): dist.broadcast(t.data, src=0)
 
-# %% ../nbs/11_cli.ipynb #74f30736
+# %% ../nbs/11_cli.ipynb #0825a454
 def _plain_value(v):
     "A JSON-able number or string from a tensor/number/string"
     if isinstance(v, torch.Tensor): v = v.item()
@@ -458,27 +450,21 @@ def _plot_lr_find(lrs, losses, point, fn):
     fig.tight_layout(); fig.savefig(fn)
 
 def _plot_confusion(cm, vocab, fn):
-    "The confusion matrix, saved to `fn`"
-    from matplotlib.figure import Figure
-    n = len(vocab); s = max(4, min(12, 0.25*n+2))
-    fig = Figure(figsize=(s, s)); ax = fig.subplots()
-    ax.imshow(cm.numpy(), cmap='Blues')
-    ax.set_xticks(range(n)); ax.set_yticks(range(n))
-    ax.set_xticklabels(vocab, rotation=90, fontsize=7); ax.set_yticklabels(vocab, fontsize=7)
-    if n <= 15:
-        for i in range(n):
-            for j in range(n): ax.text(j, i, int(cm[i, j]), ha='center', va='center', fontsize=7)
-    ax.set_xlabel('Predicted'); ax.set_ylabel('Actual'); ax.set_title('Confusion matrix')
-    fig.tight_layout(); fig.savefig(fn)
+    "Chapter 10's `plot_confusion_matrix`, saved to `fn`"
+    import matplotlib.pyplot as plt
+    from petnotes.interpret import plot_confusion_matrix
+    s = max(4, min(12, 0.25*len(vocab)+2))
+    fig = plot_confusion_matrix(cm.numpy(), vocab, figsize=(s, s))
+    fig.savefig(fn); plt.close(fig)
 
-# %% ../nbs/11_cli.ipynb #3a8908e1
+# %% ../nbs/11_cli.ipynb #4aa7097e
 class _Progress:
     "Messages on the terminal (stderr), rank 0 only (the progress bars are the `Learner`'s)"
     def __init__(self, on:bool): self.on = on
     def __call__(self, msg:str):
         if self.on: print(msg, file=sys.stderr, flush=True)
 
-# %% ../nbs/11_cli.ipynb #1df47823
+# %% ../nbs/11_cli.ipynb #fd7d62c8
 def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make_parser`)
          )->dict:
     "Run `petnotes train`: data → presizing → lr_find → fine_tune → evaluation; rank 0 writes `args.out`. Returns the report"
@@ -546,6 +532,7 @@ def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make
     checksums = gather_lists([float(sum(p.detach().double().sum() for p in model.parameters()))], ctx)
     t = lap('train', t)
 
+    from petnotes.interpret import most_confused
     sync_from_rank0(model, ctx)
     cm = confusion_counts(model, dls.valid, len(vocab), ctx)
     valid_per_rank = [int(n) for n in gather_lists([dls.n_valid_shard], ctx)]
@@ -577,7 +564,7 @@ def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make
         print(f"wrote {out}/: " + ', '.join(sorted(p.name for p in out.iterdir() if p.is_file())))
     return report
 
-# %% ../nbs/11_cli.ipynb #3972271a
+# %% ../nbs/11_cli.ipynb #238338d4
 def load_model(model_dir:Path, # the --out folder of `petnotes train`
                device=None)->tuple:
     "`(model, prep)`: the trained model (eval mode) and its preprocessing settings; weights-only files only"
@@ -635,7 +622,7 @@ def predict(args:argparse.Namespace # parsed `petnotes predict` arguments
             for t in r['top_k']: print(f"  {t['prob']:7.2%}  {t['label']}")
     return res
 
-# %% ../nbs/11_cli.ipynb #de0984e1
+# %% ../nbs/11_cli.ipynb #a3a75785
 def main(argv:list|None=None # the arguments (default: `sys.argv[1:]`)
         )->int:
     "The `petnotes` command: parse `argv`, run the sub-command, turn errors into one line and an exit code"
@@ -658,10 +645,10 @@ def main(argv:list|None=None # the arguments (default: `sys.argv[1:]`)
     finally:
         if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
 
-# %% ../nbs/11_cli.ipynb #c900c68d
+# %% ../nbs/11_cli.ipynb #98e03f32
 if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())
 
-# %% ../nbs/11_cli.ipynb #99f125a9
+# %% ../nbs/11_cli.ipynb #9cf2a28a
 def check_distributed(work:Path, # a scratch folder (created)
                       nproc:int=2, timeout:float=300)->dict:
     "Run a tiny `torchrun --nproc_per_node=nproc` CPU/gloo training and check its results; returns the report"
