@@ -11,7 +11,7 @@ __all__ = ['EXIT_OK', 'EXIT_FAILED', 'EXIT_USAGE', 'EXIT_BAD_DATA', 'EXIT_BAD_MO
            'confusion_counts', 'sync_from_rank0', 'versions', 'train', 'load_model', 'predict_images', 'predict',
            'main', 'check_distributed']
 
-# %% ../nbs/11_cli.ipynb #3c01ddf5
+# %% ../nbs/11_cli.ipynb #3ec42794
 import os, sys, re, json, time, math, random, shutil, argparse, platform, contextlib, inspect
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,7 +23,7 @@ import torch.distributed as dist
 from PIL import Image, ImageOps
 from .core import sizes, get_mode, set_seed, seed_worker, seeded_generator, default_device
 
-# %% ../nbs/11_cli.ipynb #f7609904
+# %% ../nbs/11_cli.ipynb #72349e35
 EXIT_OK          = 0    # done
 EXIT_FAILED      = 1    # something unexpected went wrong (a bug: PETNOTES_DEBUG=1 shows the traceback)
 EXIT_USAGE       = 2    # the command line is wrong (argparse's convention)
@@ -35,7 +35,7 @@ class CliError(Exception):
     "A problem with the user's input: shown as one line, and the process exits with `code`"
     def __init__(self, msg:str, code:int=EXIT_BAD_DATA): super().__init__(msg); self.code = code
 
-# %% ../nbs/11_cli.ipynb #7691b3ce
+# %% ../nbs/11_cli.ipynb #f6197610
 def _positive_int(s:str)->int:
     "argparse type: an integer >= 1"
     try: v = int(s)
@@ -58,7 +58,7 @@ def _fraction(s:str)->float:
     if not 0 < v < 1: raise argparse.ArgumentTypeError(f"{s!r} must be between 0 and 1")
     return v
 
-# %% ../nbs/11_cli.ipynb #92fd399e
+# %% ../nbs/11_cli.ipynb #9e74d3be
 _EXIT_HELP = """exit status:
   0 done   1 unexpected failure   2 bad command line   3 unusable images/labels
   4 not a usable weights-only model folder   130 interrupted"""
@@ -134,7 +134,7 @@ def _version(pkg:str)->str|None:
     try: return metadata.version(pkg)
     except metadata.PackageNotFoundError: return None
 
-# %% ../nbs/11_cli.ipynb #c76a1502
+# %% ../nbs/11_cli.ipynb #b2912f38
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.gif', '.webp', '.tif', '.tiff')
 
 def data_folder(data:str|None, # 'synthetic', 'oxford', a folder, or None for the mode's default
@@ -163,7 +163,7 @@ def find_images(folder:Path # where to look (recursively)
     if not files: raise CliError(f"no images ({'/'.join(e[1:] for e in IMAGE_EXTS)}) in {folder}")
     return files
 
-# %% ../nbs/11_cli.ipynb #68db1195
+# %% ../nbs/11_cli.ipynb #0c603c55
 def _some(names:list, n:int=3)->str:
     "'a, b, c and 4 more'"
     names = [str(x) for x in names]
@@ -200,7 +200,7 @@ def label_images(files:list,                # image files (from `find_images`)
                                         f"{classes[0]!r}: a classifier needs at least two classes")
     return files, labs, bad
 
-# %% ../nbs/11_cli.ipynb #eab69df8
+# %% ../nbs/11_cli.ipynb #a188bd8c
 def make_tiny_images(dest:Path,        # folder to write into (created)
                      classes=('Red', 'Green', 'Blue'), # one hue per class
                      n_per_class:int=12, # images per class
@@ -217,7 +217,7 @@ def make_tiny_images(dest:Path,        # folder to write into (created)
             Image.fromarray(img).save(dest/f'{c}_{i}.jpg', quality=90)
     return dest
 
-# %% ../nbs/11_cli.ipynb #6e8ada4f
+# %% ../nbs/11_cli.ipynb #1b91a773
 def drop_unreadable(files:list,   # image files
                     labels:list,  # their labels
                     ctx=None      # the distributed context (`init_distributed`); each process checks its share
@@ -230,7 +230,7 @@ def drop_unreadable(files:list,   # image files
     if not keep: raise CliError(f"none of the {len(files)} images can be read (e.g. {_some(sorted(Path(f).name for f in bad))}: {next(iter(bad.values()))})")
     return [f for f,_ in keep], [l for _,l in keep], sorted(Path(f) for f in bad)
 
-# %% ../nbs/11_cli.ipynb #b55bb56c
+# %% ../nbs/11_cli.ipynb #eaf3107a
 class DistContext(SimpleNamespace):
     "Who this process is in a (possibly distributed) run: `rank`, `local_rank`, `world`, `device`"
     @property
@@ -277,7 +277,7 @@ def broadcast_value(o, ctx=None):
     dist.broadcast_object_list(box, src=0)
     return box[0]
 
-# %% ../nbs/11_cli.ipynb #00151288
+# %% ../nbs/11_cli.ipynb #543ca6b0
 IMAGENET_STATS = ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])  # mean, std of ImageNet's RGB channels
 
 def load_rgb(path:Path)->Image.Image:
@@ -290,7 +290,7 @@ def load_rgb(path:Path)->Image.Image:
         im = Image.fromarray(((a-lo)/(hi-lo or 1)*255).astype(np.uint8))
     return im.convert('RGB')
 
-# %% ../nbs/11_cli.ipynb #fc9b8d15
+# %% ../nbs/11_cli.ipynb #ee644929
 def item_transform(item_size:int):
     "The item stage (CPU, per image): `f(img, train) -> img`, chapter 04's `presize_item`"
     from petnotes.presizing import presize_item
@@ -301,7 +301,7 @@ def batch_transform(size:int):
     from petnotes.presizing import batch_augment
     return lambda x, train: batch_augment(x, size, train=train)
 
-# %% ../nbs/11_cli.ipynb #22d6dbd9
+# %% ../nbs/11_cli.ipynb #eb383821
 class ImageList(torch.utils.data.Dataset):
     "Images and integer labels; items are `(uint8 CxHxW tensor, label)` after the item stage"
     def __init__(self, files, ys, item_tfm, train:bool): self.files,self.ys,self.item_tfm,self.train = files,ys,item_tfm,train
@@ -324,7 +324,7 @@ class DeviceLoader:
             x = self.batch_tfm(x.to(self.device).float()/255, self.train)
             yield (x-self.mean)/self.std, y.to(self.device)
 
-# %% ../nbs/11_cli.ipynb #e86ddc67
+# %% ../nbs/11_cli.ipynb #12f663cf
 def make_loaders(files, ys, train_idx, valid_idx, vocab, prep:dict, bs:int, ctx=None, workers:int=0, seed:int=42):
     "`.train`, `.valid` (`DeviceLoader`s over this process's shards) and `.vocab`"
     ctx = ctx or init_distributed()
@@ -343,7 +343,7 @@ def make_loaders(files, ys, train_idx, valid_idx, vocab, prep:dict, bs:int, ctx=
     return SimpleNamespace(train=DeviceLoader(tdl, btfm, True, ctx.device), valid=DeviceLoader(vdl, btfm, False, ctx.device),
                            vocab=list(vocab), n_train=len(tds), n_valid_shard=len(vds))
 
-# %% ../nbs/11_cli.ipynb #fe0f1bc6
+# %% ../nbs/11_cli.ipynb #73070567
 def split_indices(n:int, valid_pct:float=0.2, seed:int=42)->tuple:
     "`(train_idx, valid_idx)`: chapter 03's `random_split` (fastai's `RandomSplitter`), with at least one of each"
     from petnotes.data import random_split
@@ -351,7 +351,7 @@ def split_indices(n:int, valid_pct:float=0.2, seed:int=42)->tuple:
     if cut < 1 or cut == n: raise CliError(f"{n} images are too few to hold out --valid-pct {valid_pct} for validation")
     return random_split(range(n), valid_pct, seed)
 
-# %% ../nbs/11_cli.ipynb #5bc41fc3
+# %% ../nbs/11_cli.ipynb #edf71a51
 def build_model(arch:str, n_out:int, pretrained:bool)->nn.Module:
     "Chapter 09's `create_model`: a (pretrained) body and a new head with `n_out` outputs; bad names are a usage error"
     from petnotes.finetune import create_model
@@ -389,7 +389,7 @@ def _History():
             if rec.values: self.rows.append(dict(zip(rec.metric_names[1:-1], map(_plain_value, rec.values[-1]))))
     return History()
 
-# %% ../nbs/11_cli.ipynb #567f4116
+# %% ../nbs/11_cli.ipynb #a4ecd591
 def find_lr(learn, iters:int)->tuple:
     "`(lr, lrs, losses, point)`: chapter 08's learning-rate finder and its `valley` (the model is restored after)"
     from petnotes.lr_finder import lr_find, suggest_lrs, valley
@@ -408,7 +408,7 @@ def fine_tune(learn, epochs:int, lr:float, freeze_epochs:int=1):
     from petnotes.finetune import fine_tune as _fine_tune
     return _fine_tune(learn, epochs, base_lr=lr, freeze_epochs=freeze_epochs)
 
-# %% ../nbs/11_cli.ipynb #b4fba11b
+# %% ../nbs/11_cli.ipynb #4a199d64
 @torch.no_grad()
 def confusion_counts(model:nn.Module, dl, n_classes:int, ctx=None)->torch.Tensor:
     "Chapter 10's `confusion_matrix` of this process's validation shard, summed over the processes"
@@ -425,7 +425,7 @@ def sync_from_rank0(model:nn.Module, ctx=None):
     if ctx is None or not ctx.distributed: return
     for t in list(model.parameters()) + list(model.buffers()): dist.broadcast(t.data, src=0)
 
-# %% ../nbs/11_cli.ipynb #8f0a5078
+# %% ../nbs/11_cli.ipynb #53a9f134
 def _plain_value(v):
     "A JSON-able number or string from a tensor/number/string"
     if isinstance(v, torch.Tensor): v = v.item()
@@ -452,14 +452,14 @@ def _plot_confusion(cm, vocab, fn):
     fig = plot_confusion_matrix(cm.numpy(), vocab, figsize=(s, s))
     fig.savefig(fn); plt.close(fig)
 
-# %% ../nbs/11_cli.ipynb #06109875
+# %% ../nbs/11_cli.ipynb #f64593d1
 class _Progress:
     "Messages on the terminal (stderr), rank 0 only (the progress bars are the `Learner`'s)"
     def __init__(self, on:bool): self.on = on
     def __call__(self, msg:str):
         if self.on: print(msg, file=sys.stderr, flush=True)
 
-# %% ../nbs/11_cli.ipynb #0e28833f
+# %% ../nbs/11_cli.ipynb #4a9de621
 def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make_parser`)
          )->dict:
     "Run `petnotes train`: data → presizing → lr_find → fine_tune → evaluation; rank 0 writes `args.out`. Returns the report"
@@ -499,6 +499,7 @@ def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make
     if opts['arch'] == 'petnet' and opts['pretrained'] and not _petnet_cached():
         show("pretraining petnet's body on the synthetic dog breeds: once per machine, a few minutes on a CPU")
     model = build_model(opts['arch'], len(vocab), opts['pretrained']).to(ctx.device)
+    set_seed(args.seed + 1)  # the same random stream for training whether or not the pretrained body had to be built
     t = lap('model', t)
     lrs = losses = None
     if args.lr == 'auto':
@@ -559,7 +560,7 @@ def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make
         print(f"wrote {out}/: " + ', '.join(sorted(p.name for p in out.iterdir() if p.is_file())))
     return report
 
-# %% ../nbs/11_cli.ipynb #080e4d56
+# %% ../nbs/11_cli.ipynb #37b91394
 def load_model(model_dir:Path, # the --out folder of `petnotes train`
                device=None)->tuple:
     "`(model, prep)`: the trained model (eval mode) and its preprocessing settings; weights-only files only"
@@ -617,7 +618,7 @@ def predict(args:argparse.Namespace # parsed `petnotes predict` arguments
             for t in r['top_k']: print(f"  {t['prob']:7.2%}  {t['label']}")
     return res
 
-# %% ../nbs/11_cli.ipynb #15b3d055
+# %% ../nbs/11_cli.ipynb #6e0a92f3
 def main(argv:list|None=None # the arguments (default: `sys.argv[1:]`)
         )->int:
     "The `petnotes` command: parse `argv`, run the sub-command, turn errors into one line and an exit code"
@@ -640,10 +641,10 @@ def main(argv:list|None=None # the arguments (default: `sys.argv[1:]`)
     finally:
         if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
 
-# %% ../nbs/11_cli.ipynb #96a9ab3a
+# %% ../nbs/11_cli.ipynb #a1a1df39
 if __name__ == '__main__' and '__file__' in globals(): sys.exit(main())
 
-# %% ../nbs/11_cli.ipynb #3d1af6ba
+# %% ../nbs/11_cli.ipynb #5a9113e8
 def check_distributed(work:Path, # a scratch folder (created)
                       nproc:int=2, timeout:float=300)->dict:
     "Run a tiny `torchrun --nproc_per_node=nproc` CPU/gloo training and check its results; returns the report"
