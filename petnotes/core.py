@@ -52,7 +52,7 @@ SIZE_TABLE = {  # name: (quick, full, what it is)
     'digits':        ('sklearn', 'mnist',   'handwritten digits for chapter 06: scikit-learn\'s bundled 8x8 set (offline), or MNIST via untar_data'),
     'book_epochs':   ((1, 1, 1), (2, 3, 12), 'epochs of the book\'s three fits in chapter 09: fine_tune, fit_one_cycle(3e-3), unfrozen fit_one_cycle'),
     'base_lr':       (1e-2,     2e-3,       'fine_tune\'s base learning rate (fastai\'s default 2e-3 for ImageNet bodies; the small petnet takes more)'),
-    'tune_epochs':   (5,        12,         'epochs after unfreezing in chapters 09-10 (fine_tune), after freeze_epochs frozen ones'),
+    'tune_epochs':   (7,        12,         'epochs after unfreezing in chapters 09-10 (fine_tune), after freeze_epochs frozen ones'),
 }
 
 # %% ../nbs/00_core.ipynb #6165d9f5
