@@ -465,7 +465,8 @@ def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make
     "Run `petnotes train`: data → presizing → lr_find → fine_tune → evaluation; rank 0 writes `args.out`. Returns the report"
     t0 = time.perf_counter(); timings = {}
     def lap(name, since): timings[name] = round(time.perf_counter() - since, 2); return time.perf_counter()
-    sz = sizes(args.mode)
+    try: sz = sizes(args.mode)   # PETNOTES_MODE and PETNOTES_SIZES are part of the command line
+    except ValueError as e: raise CliError(str(e), EXIT_USAGE) from None
     opts = dict(arch=args.arch or sz.arch, pretrained=sz.pretrained if args.pretrained is None else args.pretrained,
                 size=args.size or sz.img_size, epochs=args.epochs or sz.epochs, bs=args.bs or sz.bs,
                 freeze_epochs=sz.freeze_epochs if args.freeze_epochs is None else args.freeze_epochs,

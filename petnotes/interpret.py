@@ -75,8 +75,8 @@ def top_losses(probs,     # (N, n_classes) probabilities
                k:int=None # how many (default: all)
               )->tuple:
     "`(losses, indices)` of the `k` largest cross-entropy losses, largest first"
-    probs,targs = torch.as_tensor(probs).float(),torch.as_tensor(targs).long()
-    losses = -torch.log(probs.gather(1, targs[:, None])[:, 0].clamp_min(1e-12))
+    probs,targs = torch.as_tensor(probs),torch.as_tensor(targs).long()
+    losses = -probs.gather(1, targs[:, None])[:, 0].double().log()   # no floor: 1e-16 is a worse mistake than 1e-12
     return losses.topk(len(losses) if k is None else min(k, len(losses)))
 
 def plot_top_losses(images,    # (N, 3, H, W) images in [0, 1] (denormalised), in the order of `probs`
