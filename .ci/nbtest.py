@@ -2,7 +2,7 @@
 and report per-notebook wall times and a `N passed, M failed` count.
 
     python .ci/nbtest.py [extra nbdev_test args]
-Writes a JSON summary to $CI_SUMMARY_DIR/nbdev_test.json when that is set.
+Writes a JSON summary to $CI_SUMMARY_DIR/$CI_SUMMARY_NAME.json (default name: nbdev_test) when that is set.
 """
 import subprocess, sys, time, re, os, json
 from pathlib import Path
@@ -31,8 +31,9 @@ for n in sorted(names, key=lambda n: -(ends.get(n, total) - starts.get(n, 0))):
     print(f"  {n:32s} {t:6.1f} s  {'FAILED' if n in failed else 'ok'}{'  (over 60 s)' if t > 60 else ''}")
 print(f'  {"whole suite":32s} {total:6.1f} s' + ('  (over the 5 min budget)' if total > 300 else ''))
 passed = len([n for n in names if n not in failed])
-print(f'nbdev_test: {passed} passed, {len(failed)} failed')
+name = os.environ.get('CI_SUMMARY_NAME', 'nbdev_test')
+print(f'{name}: {passed} passed, {len(failed)} failed')
 if os.environ.get('CI_SUMMARY_DIR'):
-    Path(os.environ['CI_SUMMARY_DIR'], 'nbdev_test.json').write_text(json.dumps(
+    Path(os.environ['CI_SUMMARY_DIR'], f'{name}.json').write_text(json.dumps(
         {'passed': passed, 'failed': failed, 'times': {n: ends.get(n, total) - starts.get(n, 0) for n in names}, 'total': total}))
 sys.exit(1 if (rc or failed) else 0)
