@@ -463,7 +463,7 @@ def check_log_softmax(fn, # the learner's `log_softmax(x, dim=-1)`
 
 # %% ../nbs/12_exercises.ipynb #ba603029
 def _loss_inputs()->list:
-    "`(name, logits, targets)` for loss exercises: ordinary first, then the inputs that break naive code"
+    "`(name, logits, labels)` for loss exercises: ordinary first, then the inputs that break naive code"
     g = torch.Generator().manual_seed(1)
     return [("the book's six items", book_activations(), torch.tensor([1, 0, 0, 1, 1, 0])),
             ('5 items, 37 classes', torch.randn(5, 37, generator=g)*3, torch.tensor([0, 36, 7, 7, 20])),
@@ -484,9 +484,9 @@ def _picked(log_probs, targ): return log_probs[range(len(targ)), targ]
 
 # %% ../nbs/12_exercises.ipynb #d7e5210e
 LOSS_MISTAKES = [
-    Mistake('targets_n1', "targets are one class index per item, shape (N,), not (N, 1): index with `targ`, not `targ[i, 0]`",
+    Mistake('labels_n1', "the labels are one class index per item, shape (N,), not (N, 1): index with `targ`, not `targ[i, 0]`",
             "06, *Bad input*", lambda c, got: isinstance(got, Raised) and got.is_(IndexError, 'too many indices')),
-    Mistake('one_hot', "the targets are class indices, not one-hot rows: pick each row's value with `log_probs[range(n), targ]`",
+    Mistake('one_hot', "the labels are class indices, not one-hot rows: pick each row's value with `log_probs[range(n), targ]`",
             "06, *Log likelihood, by indexing*", lambda c, got: isinstance(got, Raised) and got.is_(RuntimeError, 'must match the size')),
     Mistake('sum_not_mean', "take the mean over the batch, not the sum (the sum grows with the batch size)", "06, *Mean or sum?*"),
     Mistake('no_minus', "the likelihood's log is negative and gets better as it grows: the loss is *minus* it", "06, *Log likelihood, by indexing*"),
@@ -504,7 +504,7 @@ def _loss_mistakes(log_probs_of, extra:list=())->list:
 
 # %% ../nbs/12_exercises.ipynb #6586fb1b
 NLL_MISTAKES = _loss_mistakes(lambda lp: lp, [
-    Mistake('takes_log', "`nll` receives log probabilities (from `log_softmax`) and takes no log itself: minus the value at the target, averaged",
+    Mistake('takes_log', "`nll` receives log probabilities (from `log_softmax`) and takes no log itself: minus the value at each item's class, averaged",
             "06, *`nll`*", lambda c, got: isinstance(got, Tensor) and bool(got.isnan().any()))])
 
 def check_nll(fn, # the learner's `nll(log_probs, targ)`: mean negative log likelihood
@@ -538,7 +538,7 @@ CE_MISTAKES = _loss_mistakes(lambda x: torch.log_softmax(x, 1), [
             _like(_ce_model(lambda x: softmax_global_max(x, 1).log()))),
     Mistake('naive_overflow', "`exp` overflows above 88: compute log-softmax as `x - logsumexp(x)` with each row's max subtracted",
             WHERE_IT_BREAKS, _like(_ce_model(lambda x: softmax_naive(x, 1).log()))),
-    Mistake('no_log', "cross-entropy penalises minus the *log* of the target's probability, not minus the probability",
+    Mistake('no_log', "cross-entropy penalises minus the *log* of the right class's probability, not minus the probability",
             "06, *Log likelihood, by indexing*", _like(lambda x, t: -_picked(torch.softmax(x, 1), t).mean(), rtol=1e-5, atol=1e-5)),
     Mistake('no_gradient', "the loss must stay a tensor built from the logits so that `loss.backward()` reaches the model", "06, *`cross_entropy`*",
             lambda c, got: isinstance(got, (float, int))),
