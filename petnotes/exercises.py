@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['WHERE_IT_BREAKS', 'NO_DIM', 'SOFTMAX_MISTAKES', 'LABELLER_MISTAKES', 'SPLIT_MISTAKES', 'PRESIZE_MISTAKES',
            'LOG_SOFTMAX_MISTAKES', 'LOSS_MISTAKES', 'NLL_MISTAKES', 'CE_MISTAKES', 'VALLEY_SECTION', 'VALLEY_MISTAKES',
-           'ONE_CYCLE_SECTION', 'ONE_CYCLE_MISTAKES', 'DISCRIMINATIVE_SECTION', 'DISCRIMINATIVE_MISTAKES', 'is_stub',
-           'Raised', 'Case', 'Mistake', 'CheckResult', 'tensor_problem', 'run_check', 'book_activations',
-           'softmax_naive', 'softmax_global_max', 'check_softmax', 'check_labeller', 'check_split', 'SeededRandom',
-           'check_presize', 'log_of_softmax', 'check_log_softmax', 'check_nll', 'check_cross_entropy', 'lr_curve',
-           'check_valley', 'check_one_cycle', 'check_discriminative_lrs']
+           'ONE_CYCLE_SECTION', 'ONE_CYCLE_MISTAKES', 'DISCRIMINATIVE_SECTION', 'DISCRIMINATIVE_MISTAKES', 'CM_SECTION',
+           'CM_MISTAKES', 'is_stub', 'Raised', 'Case', 'Mistake', 'CheckResult', 'tensor_problem', 'run_check',
+           'book_activations', 'softmax_naive', 'softmax_global_max', 'check_softmax', 'check_labeller', 'check_split',
+           'SeededRandom', 'check_presize', 'log_of_softmax', 'check_log_softmax', 'check_nll', 'check_cross_entropy',
+           'lr_curve', 'check_valley', 'check_one_cycle', 'check_discriminative_lrs', 'check_confusion_matrix']
 
 # %% ../nbs/12_exercises.ipynb #d1f38bbe
 import ast, inspect, math, random, re, textwrap
@@ -25,6 +25,7 @@ from .softmax import softmax, log_softmax
 from .losses import nll, cross_entropy
 from .lr_finder import valley
 from .finetune import one_cycle, discriminative_lrs
+from .interpret import confusion_matrix
 
 # %% ../nbs/12_exercises.ipynb #22814767
 def _is_stub_stmt(s)->bool:
@@ -700,3 +701,110 @@ def check_discriminative_lrs(fn, # the learner's `discriminative_lrs(lr, n_group
     calls = [(3e-3, 3), (slice(1e-3), 3), (slice(1e-6, 1e-4), 3), (slice(1e-5, 1e-3), 5), (slice(1e-3), 1), (slice(1e-6, 1e-4), 2)]
     cases = [Case(f"{lr}, {n} groups", (lr, n), {}, discriminative_lrs(lr, n), _rates(discriminative_lrs(lr, n))) for lr,n in calls]
     return run_check('discriminative_lrs', fn, cases, DISCRIMINATIVE_MISTAKES, quiet)
+
+# %% ../nbs/12_exercises.ipynb #41cfc74b
+def _cm_inputs()->list:
+    "`(name, preds, targs, n_classes)` for the confusion-matrix exercise: ordinary first, then missing classes"
+    rng, g = np.random.default_rng(0), torch.Generator().manual_seed(0)
+    t5 = rng.integers(0, 5, 200)
+    p5 = np.where(rng.random(200) < 0.6, t5, rng.integers(0, 5, 200))
+    t37 = torch.arange(37).repeat(10)[torch.randperm(370, generator=g)]
+    p37 = torch.where(torch.rand(370, generator=g) < 0.7, t37, torch.randint(0, 37, (370,), generator=g))
+    probs = torch.softmax(torch.randn(200, 5, generator=g) + 2*torch.eye(5)[torch.as_tensor(t5)], dim=1)
+    return [("the chapter's example", [0, 1, 1, 2], [0, 1, 2, 2], 3),
+            ('200 items, 5 classes (numpy)', p5, t5, 5),
+            ('370 items, 37 classes (tensors)', p37, t37, 37),
+            ('probabilities (200, 5)', probs, torch.as_tensor(t5), 5),
+            ('class 4 never predicted', [0, 1, 2, 3, 3, 2, 2], [0, 1, 2, 3, 4, 4, 2], 5),
+            ('class 4 neither actual nor predicted', [0, 1, 3, 3, 2, 1], [0, 1, 2, 3, 3, 1], 5),
+            ('class 2 neither actual nor predicted', [0, 1, 4, 3, 4], [0, 1, 3, 4, 4], 5),
+            ('no items', [], [], 3)]
+
+def _counts(expected:np.ndarray):
+    "A check: a numpy array of integer counts equal to `expected`, `cm[actual, predicted]`"
+    def check(got):
+        if isinstance(got, Tensor): return "returned a torch.Tensor, expected a numpy array as scikit-learn's (call `.numpy()`)"
+        if not isinstance(got, np.ndarray): return f"returned a {type(got).__name__}, expected a numpy array"
+        n = len(expected)
+        if got.shape != expected.shape:
+            return f"returned shape {got.shape}, expected {expected.shape}: a row for each of the {n} actual classes and a column for each prediction"
+        if got.dtype.kind not in 'iuf': return f"returned a {got.dtype} array, expected integer counts"
+        if np.array_equal(got, expected):
+            return None if got.dtype.kind in 'iu' else (f"the counts are right but {got.dtype}: counts are integers", 'float_counts')
+        if not np.all(got == np.round(got)):
+            i, j = np.argwhere(got != np.round(got))[0]
+            return f"cm[{i}, {j}] is {got[i, j]:.4g}: expected whole counts of items"
+        bad = np.argwhere(got != expected)
+        i, j = bad[0]
+        return (f"{len(bad)} of {got.size} cells differ, e.g. cm[{i}, {j}] (actual {i}, predicted {j}) "
+                f"is {got[i, j]:g}, expected {expected[i, j]}")
+    return check
+
+def _raises(what:str, mistake:str):
+    "A check for an input the function must refuse: returning anything is wrong"
+    return lambda got: (f"returned a result for {what}; expected a ValueError", mistake)
+
+# %% ../nbs/12_exercises.ipynb #af659e38
+def _class_indices(preds)->Tensor:
+    "`preds` as class indices: the argmax of each row when they are probabilities"
+    p = torch.as_tensor(preds)
+    return (p.argmax(1) if p.ndim == 2 else p).long().flatten()
+
+def _cm_soft(preds, targs, n_classes):
+    "The model of 'counts_probabilities': each item adds its probabilities to its actual class's row"
+    p = torch.as_tensor(preds).double()
+    if p.ndim != 2: raise ValueError('class indices: nothing to sum')
+    return (torch.eye(n_classes, dtype=torch.float64)[torch.as_tensor(targs).long()].T @ p).numpy()
+
+def _sized_by_data(case, got)->bool:
+    "Is `got` square, of the size the data suggests (largest index + 1, or how many distinct classes), not `n_classes`?"
+    preds, targs, n = case.args
+    p, t = _class_indices(preds), torch.as_tensor(targs).long().flatten()
+    if not (isinstance(got, (np.ndarray, Tensor)) and got.ndim == 2 and got.shape[0] == got.shape[1] != n and len(t)): return False
+    both = torch.cat([p, t])
+    return got.shape[0] in {int(both.max()) + 1, len(both.unique()), int(p.max()) + 1, len(p.unique())}
+
+def _size_off_by_one(case, got)->bool:
+    "Is `got` (n_classes ± 1) square, or did indexing run out of bounds?"
+    if isinstance(got, Raised): return got.is_(IndexError, 'out of bounds')
+    return isinstance(got, (np.ndarray, Tensor)) and got.ndim == 2 and got.shape[0] == got.shape[1] and abs(got.shape[0] - case.args[2]) == 1
+
+def _normalised(case, got)->bool:
+    "Is `got` the confusion matrix divided by its row sums, its column sums or its total?"
+    if not (isinstance(got, np.ndarray) and got.dtype.kind == 'f'): return False
+    cm = confusion_matrix(*case.args).astype(float)
+    with np.errstate(invalid='ignore', divide='ignore'):
+        forms = [cm / cm.sum(1, keepdims=True), cm / cm.sum(0, keepdims=True), cm / cm.sum()]
+    return any(got.shape == f.shape and np.allclose(np.nan_to_num(got), np.nan_to_num(f)) for f in forms)
+
+# %% ../nbs/12_exercises.ipynb #5d9472dd
+CM_SECTION = "10, *The confusion matrix*"
+
+CM_MISTAKES = [
+    Mistake('transposed', "rows are the actual classes, columns the predictions: count `cm[targ, pred]` (scikit-learn's "
+            "`confusion_matrix(y_true, y_pred)` takes the targets *first*)", CM_SECTION, _like(lambda p, t, n: confusion_matrix(p, t, n).T)),
+    Mistake('counts_probabilities', "a confusion matrix counts items: take each row's argmax, `preds.argmax(1)`, and add 1 there, "
+            "not the probabilities", CM_SECTION, _like(_cm_soft)),
+    Mistake('no_argmax', "`preds` may be probabilities or logits, shape (N, n_classes): turn them into class indices with "
+            "`preds.argmax(1)` first", CM_SECTION, lambda c, got: isinstance(got, Raised) and torch.as_tensor(c.args[0]).ndim == 2),
+    Mistake('ignores_n_classes', "size the matrix with `n_classes`, not with the classes that turn up: a class nobody predicted, "
+            "or with no item in this set, still gets its row and column", CM_SECTION, _sized_by_data),
+    Mistake('off_by_one', "the classes are 0 … n_classes-1: the matrix is `n_classes` × `n_classes`", CM_SECTION, _size_off_by_one),
+    Mistake('normalised', "return the counts; dividing by the row sums is for display (`plot_confusion_matrix(normalize=True)`)",
+            CM_SECTION, _normalised),
+    Mistake('float_counts', "counts are integers: `np.zeros((n, n), dtype=int)` (`np.zeros` is float64 by default), or `bincount`",
+            CM_SECTION),
+    Mistake('no_length_check', "`zip` stops at the shorter of the two: check `len(preds) == len(targs)` and raise a `ValueError`",
+            CM_SECTION),
+    Mistake('no_range_check', "a class index outside [0, n_classes) is a bug upstream (the labels, the model's head): raise a "
+            "`ValueError` instead of counting it in another cell (numpy wraps -1 round to the last class)", CM_SECTION),
+]
+
+def check_confusion_matrix(fn, # the learner's `confusion_matrix(preds, targs, n_classes)` -> `cm[actual, predicted]` counts
+                           quiet:bool=False)->CheckResult:
+    "Check a confusion matrix against `petnotes.interpret.confusion_matrix`: counts, every class, probabilities, bad input"
+    cases = [Case(name, (p, t, n), {}, confusion_matrix(p, t, n), _counts(confusion_matrix(p, t, n))) for name,p,t,n in _cm_inputs()]
+    bad = [('lengths that differ', [0, 1, 2], [0, 1], 'no_length_check'), ('a prediction out of range', [0, 3], [0, 1], 'no_range_check'),
+           ('a label of -1', [0, 1], [0, -1], 'no_range_check')]
+    cases += [Case(name, (p, t, 3), {}, 'an error (ValueError)', _raises(name, m), rejects=True) for name,p,t,m in bad]
+    return run_check('confusion_matrix', fn, cases, CM_MISTAKES, quiet)
