@@ -4,12 +4,13 @@
 
 # %% auto #0
 __all__ = ['WHERE_IT_BREAKS', 'NO_DIM', 'SOFTMAX_MISTAKES', 'LABELLER_MISTAKES', 'SPLIT_MISTAKES', 'PRESIZE_MISTAKES',
-           'LOG_SOFTMAX_MISTAKES', 'LOSS_MISTAKES', 'NLL_MISTAKES', 'CE_MISTAKES', 'VALLEY_SECTION', 'VALLEY_MISTAKES',
-           'ONE_CYCLE_SECTION', 'ONE_CYCLE_MISTAKES', 'DISCRIMINATIVE_SECTION', 'DISCRIMINATIVE_MISTAKES', 'CM_SECTION',
-           'CM_MISTAKES', 'is_stub', 'Raised', 'Case', 'Mistake', 'CheckResult', 'tensor_problem', 'run_check',
-           'book_activations', 'softmax_naive', 'softmax_global_max', 'check_softmax', 'check_labeller', 'check_split',
-           'SeededRandom', 'check_presize', 'log_of_softmax', 'check_log_softmax', 'check_nll', 'check_cross_entropy',
-           'lr_curve', 'check_valley', 'check_one_cycle', 'check_discriminative_lrs', 'check_confusion_matrix']
+           'LOG_SOFTMAX_MISTAKES', 'LOSS_MISTAKES', 'NLL_MISTAKES', 'CE_MISTAKES', 'ACC_SECTION', 'ACC_MISTAKES',
+           'VALLEY_SECTION', 'VALLEY_MISTAKES', 'ONE_CYCLE_SECTION', 'ONE_CYCLE_MISTAKES', 'DISCRIMINATIVE_SECTION',
+           'DISCRIMINATIVE_MISTAKES', 'CM_SECTION', 'CM_MISTAKES', 'is_stub', 'Raised', 'Case', 'Mistake',
+           'CheckResult', 'tensor_problem', 'run_check', 'book_activations', 'softmax_naive', 'softmax_global_max',
+           'check_softmax', 'check_labeller', 'check_split', 'SeededRandom', 'check_presize', 'log_of_softmax',
+           'check_log_softmax', 'check_nll', 'check_cross_entropy', 'check_accuracy', 'lr_curve', 'check_valley',
+           'check_one_cycle', 'check_discriminative_lrs', 'check_confusion_matrix']
 
 # %% ../nbs/12_exercises.ipynb #d1f38bbe
 import ast, inspect, math, random, re, textwrap
@@ -23,6 +24,7 @@ from .data import random_split
 from .presizing import square_box
 from .softmax import softmax, log_softmax
 from .losses import nll, cross_entropy
+from .learner import accuracy
 from .lr_finder import valley
 from .finetune import one_cycle, discriminative_lrs
 from .interpret import confusion_matrix
@@ -553,6 +555,101 @@ def check_cross_entropy(fn, # the learner's `cross_entropy(logits, targ)`: mean 
     cases.append(Case('the gradient', (x, t), {}, cross_entropy(x, t), _gradient_check(fn, x, t)))
     return run_check('cross_entropy', fn, cases, CE_MISTAKES, quiet)
 
+# %% ../nbs/12_exercises.ipynb #34683410
+def _accuracy_inputs()->list:
+    "`(name, preds, targs)` for the accuracy exercise: the chapter's example, bigger batches, then the extremes"
+    g = torch.Generator().manual_seed(0)
+    t37, t5 = torch.randint(0, 37, (100,), generator=g), torch.randint(0, 5, (200,), generator=g)
+    x37 = torch.randn(100, 37, generator=g) + 2*torch.eye(37)[t37]
+    probs = torch.softmax(torch.randn(200, 5, generator=g) + 2*torch.eye(5)[t5], dim=1)
+    x10 = torch.randn(50, 10, generator=g)
+    return [("the chapter's four items", torch.tensor([[2., 1.], [0., 3.], [5., -1.], [0., 1.]]), torch.tensor([0, 1, 1, 0])),
+            ('100 items of 37 classes', x37, t37),
+            ('probabilities (200, 5)', probs, t5),
+            ('all right', x10, x10.argmax(1)),
+            ('all wrong', x10, (x10.argmax(1) + 1) % 10),
+            ('one item', torch.tensor([[0.1, 2., -1.]]), torch.tensor([1]))]
+
+def _value(got)->float|None:
+    "`got` as a python float if it is one number (a python number or a 0-d tensor), else `None`"
+    if isinstance(got, (int, float)) and not isinstance(got, bool): return float(got)
+    return float(got) if isinstance(got, Tensor) and got.ndim == 0 else None
+
+def _fraction(expected:Tensor, n:int):
+    "A check: a 0-d float tensor (or a python float) equal to `expected`, the fraction of the `n` items right"
+    e = expected.item()
+    def check(got):
+        if isinstance(got, Tensor) and got.ndim == 1 and len(got) == n > 1:
+            return (f"returned {n} values, one per item; expected their mean, one number", 'no_reduction')
+        if isinstance(got, Tensor) and got.ndim > 0:
+            return f"returned shape {tuple(got.shape)}, expected (): one number, a 0-d tensor as `.mean()` gives (not `tensor([x])` or `.view(1)`)"
+        if (v := _value(got)) is None: return f"returned a {type(got).__name__}, expected a 0-d torch.Tensor (or a float): one number"
+        if not math.isclose(v, e, rel_tol=1e-6, abs_tol=1e-7):
+            return f"{v:.4g} is above 1: an accuracy is a fraction of the items" if v > 1 else f"{v:.4g}, expected {e:.4g}"
+        if isinstance(got, int) or (isinstance(got, Tensor) and not got.is_floating_point()):
+            return (f"the value is right but {'an int' if isinstance(got, int) else got.dtype}: a fraction needs a float", 'integer_division')
+        return None
+    return check
+
+def _raises(what:str, mistake:str):
+    "A check for an input the function must refuse: returning anything is wrong"
+    return lambda got: (f"returned a result for {what}; expected a ValueError", mistake)
+
+# %% ../nbs/12_exercises.ipynb #ab6d24a2
+def _broadcast_dim(r)->int|None:
+    "The dimension a broadcasting error names ('... at non-singleton dimension 1'), or `None`"
+    m = re.search(r'at non-singleton dimension (\d+)', str(r)) if isinstance(r, Raised) else None
+    return int(m.group(1)) if m else None
+
+def _acts_like(*models):
+    "A `spots` function: does `got` give the value of one of `models` where the reference's differs, or fail the way it fails?"
+    def spots(case, got):
+        for model in models:
+            m = _call(model, case.args, case.kwargs)
+            if isinstance(m, Raised):
+                if isinstance(got, Raised) and type(got.exc) is type(m.exc) and (str(got) == str(m) or
+                        (_broadcast_dim(m) is not None and _broadcast_dim(got) == _broadcast_dim(m))): return True
+            elif (v := _value(got)) is not None and math.isclose(v, float(m), abs_tol=1e-6) and not math.isclose(float(m), case.expected.item(), abs_tol=1e-6):
+                return True
+        return False
+    return spots
+
+def _floored(case, got)->bool:
+    "Did the fraction become an integer: 0 (`//`, an integer tensor), or `mean` refusing booleans or integers?"
+    if isinstance(got, Raised): return got.is_(RuntimeError, 'could not infer output dtype')
+    integer = isinstance(got, int) or (isinstance(got, Tensor) and not got.is_floating_point())
+    return integer and _value(got) == math.floor(case.expected.item()) != case.expected.item()
+
+# %% ../nbs/12_exercises.ipynb #a6d1ed63
+ACC_SECTION = "07, *Step 2: metrics*"
+
+ACC_MISTAKES = [
+    Mistake('no_argmax', "`preds` are activations (or probabilities), one per class: the prediction is the class with the largest, "
+            "`preds.argmax(dim=-1)`; compare that with `targs`", ACC_SECTION, _acts_like(lambda p, t: (p == t).float().mean())),
+    Mistake('integer_division', "`==` gives booleans: turn them into floats before the mean, `(...).float().mean()`; `//` or an "
+            "integer tensor floors the fraction to 0, and `.mean()` refuses booleans and integers", ACC_SECTION, _floored),
+    Mistake('argmax_wrong_dim', "take the argmax over the classes, `dim=-1` (or 1), one prediction per item: not over the batch "
+            "(`dim=0`) nor over everything (no `dim`)", ACC_SECTION,
+            _acts_like(lambda p, t: (p.argmax(0) == t).float().mean(), lambda p, t: (p.argmax() == t).float().mean())),
+    Mistake('count_not_fraction', "`.sum()` counts the right predictions: divide by the number of items, or take `.mean()`",
+            ACC_SECTION, _acts_like(lambda p, t: (p.argmax(-1) == t).float().sum())),
+    Mistake('error_not_accuracy', "that is the error rate, `1 - accuracy`: count the predictions that *equal* the targets",
+            ACC_SECTION, _acts_like(lambda p, t: 1 - accuracy(p, t))),
+    Mistake('no_reduction', "a metric is one number for the batch: the mean of the per-item matches", ACC_SECTION),
+    Mistake('no_length_check', "`==` broadcasts one target against every prediction (and `zip` stops at the shorter): check "
+            "`preds.shape[0] == targs.shape[0]` and raise a `ValueError`", ACC_SECTION),
+]
+
+def check_accuracy(fn, # the learner's `accuracy(preds, targs)` -> the fraction of items whose argmax is the target
+                   quiet:bool=False)->CheckResult:
+    "Check an accuracy metric against `petnotes.learner.accuracy`: activations, probabilities, all right, all wrong, bad lengths"
+    cases = [Case(name, (p, t), {}, accuracy(p, t), _fraction(accuracy(p, t), len(t))) for name,p,t in _accuracy_inputs()]
+    x = torch.randn(5, 3, generator=torch.Generator().manual_seed(1))
+    bad = [('lengths that differ', x, torch.tensor([0, 1, 2, 0])), ('one target for 5 items', x, torch.tensor([1])),
+           ('5 targets for one item', x[:1], torch.tensor([0, 1, 2, 0, 1]))]
+    cases += [Case(name, (p, t), {}, 'an error (ValueError)', _raises(name, 'no_length_check'), rejects=True) for name,p,t in bad]
+    return run_check('accuracy', fn, cases, ACC_MISTAKES, quiet)
+
 # %% ../nbs/12_exercises.ipynb #3aecf32e
 def lr_curve(kind:str='typical', # 'typical', 'noisy', 'flat' or 'rising'
              seed:int=0, n:int=85)->tuple:
@@ -739,10 +836,6 @@ def _counts(expected:np.ndarray):
         return (f"{len(bad)} of {got.size} cells differ, e.g. cm[{i}, {j}] (actual {i}, predicted {j}) "
                 f"is {got[i, j]:g}, expected {expected[i, j]}")
     return check
-
-def _raises(what:str, mistake:str):
-    "A check for an input the function must refuse: returning anything is wrong"
-    return lambda got: (f"returned a result for {what}; expected a ValueError", mistake)
 
 # %% ../nbs/12_exercises.ipynb #af659e38
 def _class_indices(preds)->Tensor:
