@@ -8,7 +8,7 @@ __all__ = ['IN_COLAB', 'IN_TEST', 'MODES', 'SIZE_TABLE', 'get_mode', 'Sizes', 'p
            'show_doc']
 
 # %% ../nbs/00_core.ipynb #cf2b5b0c
-import os, sys, ast, json, random, hashlib, shutil, tempfile, contextlib, inspect
+import os, sys, ast, json, random, hashlib, shutil, tempfile, contextlib, inspect, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -16,6 +16,9 @@ import torch
 # %% ../nbs/00_core.ipynb #d2ba2648
 IN_COLAB = 'google.colab' in sys.modules
 IN_TEST = bool(os.environ.get('IN_TEST'))
+
+# %% ../nbs/00_core.ipynb #a11ce011
+warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated', category=FutureWarning)
 
 # %% ../nbs/00_core.ipynb #b095dfab
 MODES = ('quick', 'full')
