@@ -21,7 +21,7 @@ from torch import nn
 import torch.nn.functional as F
 import torch.distributed as dist
 from PIL import Image, ImageOps
-from .core import sizes, get_mode, set_seed, seed_worker, seeded_generator, default_device
+from .core import sizes, get_mode, set_seed, seed_worker, seeded_generator, default_device, loader_workers
 
 # %% ../nbs/11_cli.ipynb #72349e35
 EXIT_OK          = 0    # done
@@ -470,7 +470,7 @@ def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make
     opts = dict(arch=args.arch or sz.arch, pretrained=sz.pretrained if args.pretrained is None else args.pretrained,
                 size=args.size or sz.img_size, epochs=args.epochs or sz.epochs, bs=args.bs or sz.bs,
                 freeze_epochs=sz.freeze_epochs if args.freeze_epochs is None else args.freeze_epochs,
-                workers=sz.num_workers if args.workers is None else args.workers,
+                workers=loader_workers(sz.num_workers) if args.workers is None else args.workers,
                 lr_find_iters=args.lr_find_iters or sz.lr_find_iters)
     item_size = max(sz.item_size*opts['size']//sz.img_size, opts['size'])  # keep the mode's item/img ratio
     threads = sz.threads if args.threads is None else args.threads

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['IN_COLAB', 'IN_TEST', 'MODES', 'SIZE_TABLE', 'get_mode', 'Sizes', 'parse_sizes', 'sizes', 'default_device',
-           'set_seed', 'seed_worker', 'seeded_generator', 'cache_dir', 'cache_key', 'cached_folder', 'cached_file',
-           'show_doc']
+           'available_cpus', 'loader_workers', 'set_seed', 'seed_worker', 'seeded_generator', 'cache_dir', 'cache_key',
+           'cached_folder', 'cached_file', 'show_doc']
 
 # %% ../nbs/00_core.ipynb #cf2b5b0c
 import os, sys, ast, json, random, hashlib, shutil, tempfile, contextlib, inspect, warnings
@@ -133,6 +133,16 @@ def default_device()->torch.device:
     mps = getattr(torch.backends, 'mps', None)
     if mps is not None and mps.is_available(): return torch.device('mps')
     return torch.device('cpu')
+
+# %% ../nbs/00_core.ipynb #a11ce014
+def available_cpus()->int:
+    "The CPU cores this process may run on (its affinity where the OS tells, else the machine's count)"
+    return len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
+
+def loader_workers(n:int|None=None # workers wanted (default: `sizes().num_workers`)
+                  )->int:
+    "`n` DataLoader workers, but no more than `available_cpus()`"
+    return min(sizes().num_workers if n is None else n, available_cpus())
 
 # %% ../nbs/00_core.ipynb #4a2d0b5f
 def set_seed(seed:int=42,            # the seed for python, numpy and torch

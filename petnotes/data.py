@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image, UnidentifiedImageError
-from .core import sizes, default_device, seeded_generator, seed_worker
+from .core import sizes, default_device, seeded_generator, seed_worker, loader_workers
 from .labelling import PETS_PATTERN, RegexLabeller
 
 # %% ../nbs/03_datablock.ipynb #87ae0b63
@@ -188,7 +188,7 @@ def pets_loaders(source,                  # a folder (its `images/` subfolder if
                  bs:int=None,             # batch size (default: `sizes().bs`)
                  device=None,             # default: `default_device()`
                  label_func=None,         # file -> label (default: `RegexLabeller(PETS_PATTERN)`)
-                 num_workers:int=None,    # DataLoader workers (default: `sizes().num_workers`)
+                 num_workers:int=None,    # DataLoader workers (default: `sizes().num_workers`, at most one per core)
                  verbose:bool=True        # print how many files were skipped, and why
                 )->PetsLoaders:
     "Our own loaders: `.train` and `.valid` give `(xb, yb)` on the device, normalised; `.vocab`; bad files skipped and counted"
@@ -209,7 +209,7 @@ def pets_loaders(source,                  # a folder (its `images/` subfolder if
     vocab = sorted({label_func(f) for f in files})
     train_idx, valid_idx = random_split(files, valid_pct, seed)
     device, bs = device or default_device(), bs or sz.bs
-    nw = sz.num_workers if num_workers is None else num_workers
+    nw = loader_workers() if num_workers is None else num_workers   # the sizes' workers, at most one per core
     def loader(idx, train):
         ds = PetsDataset([files[i] for i in idx], vocab, label_func, item_tfm, train)
         dl = torch.utils.data.DataLoader(ds, batch_size=bs, shuffle=train, drop_last=train and len(ds) >= bs,
