@@ -17,24 +17,34 @@ This is never part of the library: users must never get fake weights. It writes 
 import argparse, os, sys
 from pathlib import Path
 
-def stage_pets(data:Path, per_breed:int, seed:int=42)->int:
-    "Oxford-named synthetic pets of every breed, long side 300-500 px, plus the real folder's non-RGB files and .mat files"
-    import numpy as np
+def draw_breed(images:Path, breed:str, per_breed:int, seed:int=42)->int:
+    "`{breed}_{i}.jpg`, i = 1..per_breed: Oxford-named synthetic pictures, long side 300-500 px"
+    from petnotes.synthpets import draw_pet, _pet_rng
+    for i in range(1, per_breed+1):
+        rng = _pet_rng(seed, breed, i)
+        draw_pet(breed, rng, int(rng.integers(300, 501))).save(images/f'{breed}_{i}.jpg', quality=90)
+    return per_breed
+
+def add_oddities(images:Path):
+    "What the real folder has besides RGB JPEGs: a grayscale and a CMYK JPEG, and three MATLAB files"
     from PIL import Image
     from petnotes.labelling import BREEDS
-    from petnotes.synthpets import draw_pet, _pet_rng
-    images = data/'oxford-iiit-pet'/'images'; images.mkdir(parents=True, exist_ok=True)
-    (data/'oxford-iiit-pet'/'annotations').mkdir(exist_ok=True)
-    n = 0
-    for breed in BREEDS:
-        for i in range(1, per_breed+1):
-            rng = _pet_rng(seed, breed, i)
-            size = int(rng.integers(300, 501))
-            draw_pet(breed, rng, size).save(images/f'{breed}_{i}.jpg', quality=90); n += 1
-    # The real folder has a few grayscale and CMYK JPEGs, and three MATLAB files next to the pictures.
     Image.open(images/f'{BREEDS[0]}_1.jpg').convert('L').save(images/f'{BREEDS[0]}_1.jpg', quality=90)
     Image.open(images/f'{BREEDS[-1]}_1.jpg').convert('CMYK').save(images/f'{BREEDS[-1]}_1.jpg', quality=90)
     for name in ('Abyssinian_100.mat', 'Abyssinian_101.mat', 'Abyssinian_102.mat'): (images/name).write_bytes(b'MATLAB 5.0 MAT-file\0')
+
+def pets_folder(data:Path)->Path:
+    "data/oxford-iiit-pet/images (created, with the empty annotations/ beside it), where `untar_data(URLs.PETS)` looks"
+    images = data/'oxford-iiit-pet'/'images'; images.mkdir(parents=True, exist_ok=True)
+    (data/'oxford-iiit-pet'/'annotations').mkdir(exist_ok=True)
+    return images
+
+def stage_pets(data:Path, per_breed:int, seed:int=42)->int:
+    "Oxford-named synthetic pets of every breed, plus the real folder's non-RGB files and .mat files"
+    from petnotes.labelling import BREEDS
+    images = pets_folder(data)
+    n = sum(draw_breed(images, breed, per_breed, seed) for breed in BREEDS)
+    add_oddities(images)
     return n
 
 def stage_mnist(data:Path, per_class:int)->int:

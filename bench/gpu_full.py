@@ -17,7 +17,7 @@ run, and the compute ceiling: images/s of the same learner doing the same number
 the device (cycled), without the loader; the loader's share of the time is 1 - (images/s with loader)/(ceiling).
 Ratios come last, one per line: `RATIO name = x`. Files staged in --work are reused when the counts match.
 """
-import argparse, gc, json, math, os, sys, tempfile, time, warnings
+import argparse, gc, json, math, os, sys, tempfile, time
 from pathlib import Path
 
 ARCH, N_BREEDS, LR_MAX, N_PRELOADED = 'resnet34', 37, 1e-3, 4
@@ -40,31 +40,28 @@ def parse_args(argv=None):
     if a.warmup < 1 or a.batches < 1: p.error("--warmup and --batches must be at least 1")
     return a
 
-# --- staging (.ci/stage_full.py, unchanged) ---
-def _stage_breed(job):
-    "Pool worker: `stage_pets` for one breed (its _1 picture and the .mat files are redone serially afterwards)"
-    data, per_breed, breed = job
-    import petnotes.labelling
-    from stage_full import stage_pets
-    petnotes.labelling.BREEDS = [breed]   # this worker process only: stage_pets reads the list when it runs
-    return stage_pets(data, per_breed)
+# --- staging (.ci/stage_full.py's pieces, the breeds drawn in parallel) ---
+def _draw_breed(job):
+    "Pool worker: one breed's pictures"
+    from stage_full import draw_breed
+    return draw_breed(*job)
 
 def stage(work:Path, per_breed:int)->None:
     "Pets under work/fastai/data, resnet34 weights under work/torch; skipped when work/staged.json says it is done"
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent/'.ci'))
-    from stage_full import stage_pets, stage_weights
+    from stage_full import pets_folder, add_oddities, stage_weights
+    from petnotes.core import available_cpus
+    from petnotes.labelling import BREEDS
     marker, want = work/'staged.json', dict(per_breed=per_breed, archs=[ARCH])
     if marker.is_file() and json.loads(marker.read_text()) == want: print(f"staging: reusing {work}"); return
-    t0, data = time.perf_counter(), work/'fastai'/'data'
-    procs = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else 1
-    if per_breed <= 4: procs = 1
+    t0, images = time.perf_counter(), pets_folder(work/'fastai'/'data')
+    procs = min(available_cpus(), len(BREEDS)) if per_breed > 4 else 1
+    jobs = [(images, b, per_breed) for b in BREEDS]
     if procs > 1:
         import multiprocessing
-        from petnotes.labelling import BREEDS
-        with multiprocessing.Pool(min(procs, len(BREEDS))) as pool:
-            n = sum(pool.map(_stage_breed, [(data, per_breed, b) for b in BREEDS]))
-        stage_pets(data, 1)   # redraws each breed's _1 picture, then the real oddities: the files of a serial run
-    else: n = stage_pets(data, per_breed)
+        with multiprocessing.Pool(procs) as pool: n = sum(pool.map(_draw_breed, jobs))
+    else: n = sum(_draw_breed(j) for j in jobs)
+    add_oddities(images)
     stage_weights(work/'torch', [ARCH])
     marker.write_text(json.dumps(want))
     print(f"staging: {n} pictures + random {ARCH} weights in {work} ({time.perf_counter()-t0:.0f} s, {procs} process{'es' if procs > 1 else ''})")
@@ -85,24 +82,13 @@ class Clock:
             self.seconds, self.loss = self._now() - self.t0, float(loss.detach())
             raise self.stop()
 
-def petnotes_timer(clock):
-    "A petnotes callback that feeds `clock` and skips validation"
-    from petnotes.learner import Callback, CancelValidException
+def timer(clock, Callback, CancelValidException):
+    "A callback of either library (its `Callback` and `CancelValidException`) that feeds `clock` and skips validation"
     class Timer(Callback):
         order = 100
         def before_validate(self): raise CancelValidException()
         def after_batch(self):
-            if self.learn.training: clock.batch_done(self.learn.loss)
-    return Timer()
-
-def fastai_timer(clock):
-    "A fastai callback that feeds `clock` and skips validation"
-    from fastai.callback.core import Callback, CancelValidException
-    class Timer(Callback):
-        order = 100
-        def before_validate(self): raise CancelValidException()
-        def after_batch(self):
-            if self.training: clock.batch_done(self.learn.loss)
+            if self.learn.model.training: clock.batch_done(self.learn.loss)
     return Timer()
 
 class Preloaded:
@@ -147,7 +133,7 @@ def petnotes_run(path:Path, a, device, mixed:bool)->dict:
     from petnotes.core import set_seed
     from petnotes.data import pets_loaders
     from petnotes.presizing import presizing_tfms
-    from petnotes.learner import Learner, error_rate, CancelFitException
+    from petnotes.learner import Learner, error_rate, CancelFitException, Callback, CancelValidException
     from petnotes.finetune import create_model, param_groups, fit_one_cycle, MixedPrecision
     set_seed(42)
     item_tfm, batch_tfm = presizing_tfms(a.item_size, a.img_size)
@@ -155,16 +141,16 @@ def petnotes_run(path:Path, a, device, mixed:bool)->dict:
     if len(dls.vocab) != N_BREEDS: raise RuntimeError(f"petnotes found {len(dls.vocab)} breeds, expected {N_BREEDS}")
     learn = Learner(create_model(ARCH, len(dls.vocab), pretrained=True), dls, splitter=param_groups, metrics=error_rate,
                     progress=False, device=device, cbs=[MixedPrecision(enabled=True)] if mixed else None)
-    learn.logger = lambda row: None
+    def fit(clock, n_epoch):
+        with learn.no_logging(): fit_one_cycle(learn, n_epoch, LR_MAX, cbs=[timer(clock, Callback, CancelValidException)])
     def swap(pre): learn.dls = pre
-    return dict(name='petnotes bf16' if mixed else 'petnotes fp32', train=dls.train, stop=CancelFitException, swap=swap,
-                fit=lambda clock, n_epoch: fit_one_cycle(learn, n_epoch, LR_MAX, cbs=[petnotes_timer(clock)]))
+    return dict(name='petnotes bf16' if mixed else 'petnotes fp32', train=dls.train, stop=CancelFitException, swap=swap, fit=fit)
 
 def fastai_run(path:Path, a, device)->dict:
     "The book's DataBlock and `vision_learner(...).to_fp16()` (fp32 on a CPU), unfrozen"
     from fastai.vision.all import (DataBlock, ImageBlock, CategoryBlock, get_image_files, RandomSplitter, RegexLabeller,
                                    using_attr, Resize, aug_transforms, vision_learner, resnet34, error_rate)
-    from fastai.callback.core import CancelFitException
+    from fastai.callback.core import CancelFitException, Callback, CancelValidException
     pets = DataBlock(blocks=(ImageBlock, CategoryBlock), get_items=get_image_files, splitter=RandomSplitter(seed=42),
                      get_y=using_attr(RegexLabeller(BOOK_PATTERN), 'name'), item_tfms=Resize(a.item_size),
                      batch_tfms=aug_transforms(size=a.img_size, min_scale=0.75))
@@ -178,7 +164,7 @@ def fastai_run(path:Path, a, device)->dict:
     if fp16: learn = learn.to_fp16()
     else: print("fastai: to_fp16 skipped on cpu (fp16 autocast and its GradScaler are for GPUs); fastai runs in fp32 here")
     def fit(clock, n_epoch):
-        with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(n_epoch, LR_MAX, cbs=[fastai_timer(clock)])
+        with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(n_epoch, LR_MAX, cbs=[timer(clock, Callback, CancelValidException)])
     def swap(pre): learn.dls = pre
     return dict(name='fastai fp16' if fp16 else 'fastai fp32', train=dls.train, stop=CancelFitException, swap=swap, fit=fit)
 
@@ -230,7 +216,6 @@ def bench(a, work:Path)->dict:
 
 def main(argv=None)->int:
     a = parse_args(argv)
-    warnings.filterwarnings('ignore', category=FutureWarning)   # torch's deprecation notices from inside fastai
     t0 = time.perf_counter()
     if a.work is None:
         with tempfile.TemporaryDirectory(prefix='gpu_full_') as d: res = bench(a, Path(d))
