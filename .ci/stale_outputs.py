@@ -9,15 +9,14 @@ a patched `PETNOTES_SIZES` do).
     python .ci/stale_outputs.py             # check nbs/*.ipynb, exit 1 on any stale output
     python .ci/stale_outputs.py --selftest  # show that it fails on a copy with a stale row, and passes on the original
 """
-import ast, json, os, re, sys, tempfile
+import ast, json, re, sys, tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES_REPR = re.compile(r"Sizes\('(quick|full)', (.*)\)\s*$", re.S)
 
 def table_column(mode:str)->dict:
-    "The current sizes of `mode`, without any PETNOTES_SIZES of this environment"
-    os.environ.pop('PETNOTES_SIZES', None)
+    "The table's column for `mode` (read from `SIZE_TABLE` itself: no PETNOTES_SIZES of this environment applies)"
     from petnotes.core import SIZE_TABLE
     return {k: (q if mode == 'quick' else f) for k, (q, f, _) in SIZE_TABLE.items()}
 
