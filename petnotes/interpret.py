@@ -127,6 +127,8 @@ def _check_stats(meta, where):
         if not all(lo <= x <= hi for x in v) or (k == 'std' and min(v) <= 0):
             raise ModelError(f"{where}: {k!r} values must be in {'[0, 1]' if k == 'mean' else '(0, inf)'}, got {v!r}")
 
+def _plain_name(name:str)->bool: return bool(name) and '..' not in name and not any(c in name for c in '/\\:')
+
 def check_meta(meta:dict,                  # the contents of a `preprocessing.json`
                where='preprocessing.json'  # the file (or function) to name in errors
               )->dict:
@@ -140,7 +142,7 @@ def check_meta(meta:dict,                  # the contents of a `preprocessing.js
         raise ModelError(f"{where}: sizes must satisfy 8 <= img_size <= item_size <= 4096, "
                          f"got img_size={meta['img_size']}, item_size={meta['item_size']}")
     _check_stats(meta, where)
-    if not w or '..' in w or any(c in w for c in '/\\:') or w == 'preprocessing.json':
+    if not _plain_name(w) or w == 'preprocessing.json':
         raise ModelError(f"{where}: 'weights' must be a plain file name inside the model folder, got {w!r}")
     return meta
 
@@ -197,8 +199,6 @@ def _check_dest(dest:Path, force:bool):
         raise FileExistsError(f"save_model: {dest} is a folder with other files and no petnotes model; it would be "
                               f"replaced whole (its files deleted): pass force=True to do that, or choose another folder")
 
-def _plain_name(name:str)->bool: return bool(name) and '..' not in name and not any(c in name for c in '/\\:')
-
 def _write(tmp:Path, model, meta:dict, text:str, extras:dict)->dict:
     "Write the model folder's files into `tmp`; `{name: reason}` for the extras that failed"
     torch.save({k: v.detach().cpu() for k,v in model.state_dict().items()}, tmp/meta['weights'])
@@ -227,7 +227,7 @@ class SavedModel(NamedTuple):
     "What `save_model` returns: the folder, and `{name: reason}` for the extras it could not write"
     path: Path
     skipped: dict
-    def __fspath__(self): return str(self.path)   # `Path(saved)` and `open`-like calls take it as the folder
+    def __fspath__(self): return str(self.path)   # `Path(saved)`, `os.fspath(saved)`: the folder
 
 def save_model(model,             # a `nn.Module`, or anything with `.model` (a `Learner`)
                dest,              # the model folder to write
@@ -271,12 +271,13 @@ class Predictor:
                       top_k:int=3     # how many labels to keep per image, most likely first
                      )->tuple:
         "`(results, bad)`: `[{'image', 'top_k': [{'label', 'prob'}...]}]` for the files that read, `{file: reason}` for the rest"
+        if top_k < 1: raise ValueError(f"predict_files: top_k={top_k} must be at least 1")
         results,bad = [],{}
         for f in files:
             if not Path(f).is_file(): bad[str(f)] = f"{Path(f).name}: {'a folder' if Path(f).is_dir() else 'no such file'}"; continue
             try: probs = self.predict(f)[2]
             except ValueError as e: bad[str(f)] = str(e); continue
-            vals,idx = probs.topk(min(max(top_k, 1), len(self.vocab)))
+            vals,idx = probs.topk(min(top_k, len(self.vocab)))
             results.append({'image': str(f), 'top_k': [{'label': self.vocab[i], 'prob': round(float(v), 4)} for v,i in zip(vals, idx)]})
         return results, bad
 
