@@ -5,10 +5,10 @@
 # %% auto #0
 __all__ = ['IN_COLAB', 'IN_TEST', 'MODES', 'SIZE_TABLE', 'get_mode', 'Sizes', 'parse_sizes', 'sizes', 'default_device',
            'available_cpus', 'loader_workers', 'set_seed', 'seed_worker', 'seeded_generator', 'cache_dir', 'cache_key',
-           'cached_folder', 'cached_file', 'show_doc']
+           'cached_folder', 'cached_file', 'terminate_as_interrupt', 'show_doc']
 
 # %% ../nbs/00_core.ipynb #cf2b5b0c
-import os, sys, ast, json, random, hashlib, shutil, tempfile, contextlib, inspect, warnings
+import os, sys, ast, json, random, hashlib, shutil, tempfile, contextlib, inspect, warnings, signal, threading
 from pathlib import Path
 import numpy as np
 import torch
@@ -113,6 +113,13 @@ def parse_sizes(text:str # `name=value` pairs separated by commas, e.g. "epochs=
     return {k.arg: _size_literal(k.arg, k.value, known) for k in call.keywords}
 
 # %% ../nbs/00_core.ipynb #a11ce007
+def _item_follows(mode:str, values:dict, given:set)->dict:
+    "`item_size` for a changed `img_size` at the mode's ratio of the two (nothing when `item_size` was given too)"
+    if 'img_size' not in given or 'item_size' in given: return {}
+    col = 0 if mode=='quick' else 1
+    img = values['img_size']
+    return {'item_size': max(img, round(img * SIZE_TABLE['item_size'][col] / SIZE_TABLE['img_size'][col]))}
+
 def sizes(mode:str|None=None, # 'quick' or 'full'; `None` asks `get_mode`
           **overrides           # replace some values, e.g. `epochs=1` (after `PETNOTES_SIZES`)
          )->Sizes:
@@ -122,7 +129,9 @@ def sizes(mode:str|None=None, # 'quick' or 'full'; `None` asks `get_mode`
     unknown = set(overrides) - set(values)
     if unknown: raise ValueError(f"unknown size(s) {sorted(unknown)}; known: {', '.join(values)}")
     from_env = parse_sizes(os.environ.get('PETNOTES_SIZES', ''))
-    sz = Sizes(mode, **{**values, **from_env, **overrides})
+    values = {**values, **from_env, **overrides}
+    values.update(_item_follows(mode, values, set(from_env) | set(overrides)))
+    sz = Sizes(mode, **values)
     sz._from_env = set(from_env) - set(overrides)
     return sz
 
@@ -188,15 +197,36 @@ def cache_key(name:str, # what the entry is, e.g. 'synthpets'
     return f"{name}-{hashlib.sha256(canon.encode()).hexdigest()[:12]}"
 
 # %% ../nbs/00_core.ipynb #773d467c
+_THREAD_LOCKS = {}  # lock file -> threading.Lock: record locks are per process, so threads of one process queue here
+
+def _lock_holder(path:Path)->str:
+    "The pid that the holder of lock file `path` wrote into it ('?' when unknown)"
+    try: return path.read_text().strip() or '?'
+    except OSError: return '?'
+
 @contextlib.contextmanager
-def _file_lock(path:Path):
-    "Hold an exclusive lock on `path` (a no-op where `fcntl` is missing: publication stays atomic)"
-    try: import fcntl
-    except ImportError: yield; return
-    with open(path, 'a') as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try: yield
-        finally: fcntl.flock(f, fcntl.LOCK_UN)
+def _file_lock(path:Path,      # the lock file
+               dest:Path=None  # what the holder builds (named when we have to wait)
+              ):
+    "Hold an exclusive POSIX record lock on `path` (this process's only: forked children do not inherit it)"
+    with _THREAD_LOCKS.setdefault(str(path), threading.Lock()):
+        try: import fcntl
+        except ImportError: yield; return  # no fcntl (Windows): publication stays atomic, a build may happen twice
+        with open(path, 'a+') as f:
+            try: fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                print(f"petnotes: waiting for process {_lock_holder(path)}, which is building "
+                      f"{(dest or path).name} ({dest or path})", file=sys.stderr, flush=True)
+                fcntl.lockf(f, fcntl.LOCK_EX)
+            try: f.truncate(0); f.write(str(os.getpid())); f.flush(); yield
+            finally: f.truncate(0); f.flush(); fcntl.lockf(f, fcntl.LOCK_UN)
+
+def _remove_stale(dest:Path):
+    "Remove the `.{dest.name}.tmp-*` that a killed build left next to `dest` (call it holding the lock)"
+    for p in dest.parent.glob(f'.{dest.name}.tmp-*'):
+        print(f"petnotes: removing {p}, left by a build that was killed", file=sys.stderr)
+        if p.is_dir(): shutil.rmtree(p, ignore_errors=True)
+        else: p.unlink(missing_ok=True)
 
 # %% ../nbs/00_core.ipynb #2889c10b
 def cached_folder(name:str,      # what the entry is
@@ -208,8 +238,9 @@ def cached_folder(name:str,      # what the entry is
     root = cache_dir()
     dest = root/cache_key(name, **params)
     if dest.is_dir(): return dest
-    with _file_lock(root/f'.{dest.name}.lock'):
+    with _file_lock(root/f'.{dest.name}.lock', dest):
         if dest.is_dir(): return dest  # somebody built it while we waited
+        _remove_stale(dest)
         tmp = Path(tempfile.mkdtemp(dir=root, prefix=f'.{dest.name}.tmp-'))
         try:
             build(tmp)
@@ -231,8 +262,9 @@ def cached_file(name:str,       # what the entry is
     root = cache_dir()
     dest = root/(cache_key(name, **params)+suffix)
     if dest.is_file(): return dest
-    with _file_lock(root/f'.{dest.name}.lock'):
+    with _file_lock(root/f'.{dest.name}.lock', dest):
         if dest.is_file(): return dest
+        _remove_stale(dest)
         fd,tmp = tempfile.mkstemp(dir=root, prefix=f'.{dest.name}.tmp-', suffix=suffix)
         os.close(fd)
         try:
@@ -242,6 +274,16 @@ def cached_file(name:str,       # what the entry is
             Path(tmp).unlink(missing_ok=True)
             raise
     return dest
+
+# %% ../nbs/00_core.ipynb #a11ce0f3
+@contextlib.contextmanager
+def terminate_as_interrupt():
+    "Within the block, SIGTERM raises `KeyboardInterrupt` (as Ctrl-C does), so clean-ups run; main thread only"
+    if threading.current_thread() is not threading.main_thread(): yield; return  # only it may set signal handlers
+    def interrupt(signum, frame): raise KeyboardInterrupt(f'terminated by signal {signum}')
+    old = signal.signal(signal.SIGTERM, interrupt)
+    try: yield
+    finally: signal.signal(signal.SIGTERM, old)
 
 # %% ../nbs/00_core.ipynb #099ea2b9
 class _PlainDoc:

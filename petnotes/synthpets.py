@@ -7,7 +7,7 @@ __all__ = ['LOOKS', 'LOOK_DEFAULTS', 'TWINS', 'SYNTH_VERSION', 'draw_pet', 'show
            'oxford_pets_path', 'synthetic_pets_path', 'pets_path']
 
 # %% ../nbs/02_synthetic_pets.ipynb #8cf94944
-import os, socket, threading, multiprocessing
+import os, time, signal, socket, ctypes, threading, multiprocessing
 import concurrent.futures as cf
 from pathlib import Path
 from urllib.parse import urlparse
@@ -285,11 +285,25 @@ def _draw_and_save(job):
     folder, breed, n, seed, size = job
     draw_pet(breed, _pet_rng(seed, breed, n), size).save(Path(folder)/f'{breed}_{n}.jpg', quality=90)
 
+def _watch_parent(parent:int):
+    "End this process once `parent` is gone (polling: where the OS has no parent-death signal)"
+    while os.getppid() == parent: time.sleep(0.5)
+    os._exit(1)
+
+def _die_with_parent(parent:int # pid of the process that made the pool
+                    ):
+    "Pool initializer: a worker ends when its parent dies, so a killed build leaves no orphans drawing on"
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)   # not the parent's `terminate_as_interrupt` handler
+    try: armed = ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL) == 0   # Linux: PR_SET_PDEATHSIG
+    except (OSError, AttributeError, TypeError): armed = False
+    if os.getppid() != parent: os._exit(1)          # it died before we asked
+    if not armed: threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
 def _pool(n_workers):
-    "A process pool; `fork` where the OS has it (fast start, nothing to re-import)"
+    "A process pool whose workers die with this process; `fork` where the OS has it (fast start, nothing to re-import)"
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context('fork' if 'fork' in methods else None)
-    return cf.ProcessPoolExecutor(n_workers, mp_context=ctx)
+    return cf.ProcessPoolExecutor(n_workers, mp_context=ctx, initializer=_die_with_parent, initargs=(os.getpid(),))
 
 # %% ../nbs/02_synthetic_pets.ipynb #2f759ec4
 def make_pets(dest:str|Path,          # folder to fill: the pictures go to `dest/images`
