@@ -32,7 +32,7 @@ PETS_PATTERN = r'^(.+)_\d+\.jpg$'  # Oxford-IIIT Pets: '{breed}_{number}.jpg'; t
 
 # %% ../nbs/01_regex.ipynb #3aa59628
 class RegexLabeller:
-    "Label a file from its name with the first group of `pat`"
+    "Label a file from its name with the first group of `pat` (never an empty label)"
     def __init__(self, pat:str=PETS_PATTERN, # a regex with (at least) one group: the label
                  match:bool=False):           # use `re.match` (anchored at the start) instead of `re.search`
         self.pat = re.compile(pat)
@@ -43,7 +43,11 @@ class RegexLabeller:
         name = Path(o).name
         res = self.matcher(name)
         if res is None: raise ValueError(f"RegexLabeller: file name {name!r} does not match the pattern {self.pat.pattern!r}")
-        return res.group(1)
+        label = res.group(1)
+        if not label: raise ValueError(f"RegexLabeller: the pattern {self.pat.pattern!r} gives file name {name!r} "
+                                       f"{'no' if label is None else 'an empty'} label; its group must match at least one "
+                                       f"character: (.+) rather than (.*) or (...)?")
+        return label
     def __repr__(self): return f"RegexLabeller({self.pat.pattern!r})"
 
 # %% ../nbs/01_regex.ipynb #7442a885

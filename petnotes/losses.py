@@ -17,7 +17,10 @@ REDUCTIONS = ('mean', 'sum', 'none')
 def _check_inputs(inp:Tensor, targ:Tensor, reduction:str, fn:str, what:str):
     "Raise a clear error unless `inp` is (batch, classes), `targ` holds one class index per row and `reduction` is known"
     if reduction not in REDUCTIONS: raise ValueError(f"{fn}: reduction={reduction!r} is not one of {REDUCTIONS}")
-    if not isinstance(targ, Tensor): raise TypeError(f"{fn}: targets must be a torch.Tensor of class indices, got {type(targ).__name__}")
+    if not isinstance(inp, Tensor) or not isinstance(targ, Tensor):
+        raise TypeError(f"{fn} takes tensors: {what} a float tensor of shape (N, C), targets a long tensor of shape (N,) "
+                        f"of class indices; got {what} of type {type(inp).__name__}, targets of type {type(targ).__name__} "
+                        f"(make them with torch.tensor)")
     if not inp.is_floating_point(): raise TypeError(f"{fn}: {what} must be floating point, got dtype {inp.dtype}")
     if inp.ndim != 2: raise ValueError(f"{fn}: {what} must have 2 dims (batch, classes), got shape {tuple(inp.shape)}")
     if targ.ndim == 2 and targ.shape[1] == 1:

@@ -19,11 +19,16 @@ def _float_activations(x:Tensor, fn:str)->Tensor:
     return x.float() if x.dtype in _LOW_PRECISION else x
 
 # %% ../nbs/05_softmax.ipynb #5499b65e
+def _row_max(x:Tensor, dim:int)->Tensor:
+    "Each row's max along `dim` (kept, size 1), detached; 0 for rows of no classes, where `amax` refuses"
+    if x.ndim and x.shape[dim] == 0: return x.new_zeros(x.shape[:dim % x.ndim] + (1,) + x.shape[dim % x.ndim + 1:])
+    return x.detach().amax(dim, keepdim=True)
+
 def shifted_exp(x:Tensor, # floating point activations
                 dim:int=-1 # the class dimension
                )->tuple:
     "`(s, exp(s), exp(s).sum(dim))` with `s = x - max(x)` per row: the overflow-free pieces of softmax and log-softmax"
-    s = x - x.detach().amax(dim, keepdim=True)
+    s = x - _row_max(x, dim)
     e = s.exp()
     return s, e, e.sum(dim, keepdim=True)
 
@@ -52,6 +57,6 @@ def logsumexp(x:Tensor, # activations (logits)
              )->Tensor:
     "`log(exp(x).sum(dim))` without overflow: `m + log(exp(x-m).sum(dim))` with `m` each row's max"
     xf = _float_activations(x, 'logsumexp')
-    m = xf.detach().amax(dim, keepdim=True)
+    m = _row_max(xf, dim)
     res = m + (xf - m).exp().sum(dim, keepdim=True).log()
     return (res if keepdim else res.squeeze(dim)).to(x.dtype)
