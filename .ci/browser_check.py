@@ -6,8 +6,8 @@
 For each notebook whose code imports ipywidgets (or uses `interact`): copy nbs/ to a temporary folder, start
 `jupyter lab` (its own port, settings and runtime folders), open the notebook, Run -> Run All Cells, wait for the kernel
 to go idle, then check what the page shows:
-  - every code cell ran (a number in its prompt) and no output is an error or a traceback (stderr boxes without one are
-    listed as warnings: a learner sees them too);
+  - every code cell ran (a number in its prompt) and no output is an error or a traceback (stderr boxes without one,
+    and the browser console's errors, are listed as warnings: a learner sees them too, but they do not fail the check);
   - every widget output is a live widget (`.jupyter-widgets` in the DOM), not "Loading widget...", "Error displaying
     widget" or the text fallback `IntSlider(value=...)`;
   - each widget shows the value the notebook's code left it at (the slider's readout, the text box's content), and the
@@ -180,6 +180,8 @@ def check_notebook(browser, lab, nb_name, expect, timeout):
     page = browser.new_page(viewport={'width': 1400, 'height': 1000})
     page.set_default_timeout(30_000)
     page.on('pageerror', lambda e: warnings.append(f'page error: {str(e)[:200]}'))
+    page.on('console', lambda m: m.type == 'error' and warnings.append(
+        f'browser console error: {m.text[:200]} {(m.location or {}).get("url", "")[:120]}'.rstrip()))
     try:
         page.goto(f'{lab.base}/lab/tree/{nb_name}?reset&token={lab.token}')   # reset: no tabs restored from before
         page.locator('.jp-Notebook .jp-CodeCell').first.wait_for()
@@ -210,10 +212,13 @@ def check_notebook(browser, lab, nb_name, expect, timeout):
         outs = page.evaluate(JS_OUTPUTS)
         for o in outs:
             lines = [l for l in o['text'].splitlines() if l.strip() and not set(l.strip()) <= set('-')]
-            first = next((l for l in lines if re.match(r'\s*\w+(Error|Exception)\b', l)), lines[0] if lines else '')[:200]
+            errs = [l for l in lines if re.match(r'\s*\w+(Error|Exception)\b', l)]
+            first = ' '.join(([l for l in errs if ': ' in l] or errs or lines or [''])[-1].split())[:200]
             if o['mime'] == STDERR_MIME:   # JupyterLab shows an error output with this mime type too
                 if re.search(r'Traceback|\w+(Error|Exception)\b', o['text']): problems.append(f'error output in code cell {o["cell"]}: {first}')
-                else: warnings.append(f'stderr box in code cell {o["cell"]}: {first}')
+                else:
+                    first = ' '.join(next((l for l in lines if re.search(r'\w+Warning\b', l)), first).split())[:200]
+                    warnings.append(f'stderr box in code cell {o["cell"]}: {first}')
             elif re.search(r'Traceback \(most recent call last\)', o['text']):
                 problems.append(f'traceback in code cell {o["cell"]}: {first}')
             if o['mime'] == WIDGET_MIME and (not o['live'] or re.search(r'Loading widget|Error displaying widget|not found', o['text'])):
@@ -245,7 +250,7 @@ def check_shown(page, lab, nb_name, expect, when, problems, notes):
     "The widgets show `show`, the outputs contain `texts`, the kernel has `kernel`"
     for kind, label, want in expect.get('show', []):
         got = page.evaluate(JS_WIDGET, [kind, label])
-        if got != want: problems.append(f'{when}: {kind} {label!r} shows {got!r}, the code set {want!r}')
+        if got != want: problems.append(f'{when}: {kind} {label!r} shows {got!r}, expected {want!r}')
         else: notes.append(f'{label}={got}')
     alltext = '\n'.join(o['text'] for o in page.evaluate(JS_OUTPUTS) if o['mime'] == WIDGET_MIME)
     for t in expect.get('texts', []):
@@ -292,8 +297,7 @@ def run(nb_paths, expects, timeout, browser_path, work):
                 if not ok: failed.append(p.stem)
             browser.close()
     finally: lab.close()
-    print(f'browser check: {len(nb_paths)-len(failed)} passed, {len(failed)} failed ({time.time()-t0:.0f} s; '
-          f'screenshots and the server log in {work})', flush=True)
+    print(f'browser check: {len(nb_paths)-len(failed)} passed, {len(failed)} failed ({time.time()-t0:.0f} s)', flush=True)
     return failed
 
 def nb(cells):
@@ -314,7 +318,7 @@ def selftest(timeout, browser_path, work):
     cases = {  # name: (cells, expectations, must pass?, what the failure must mention)
         'st_good': ([show, "sl.value = 7\nimport warnings; warnings.warn('selftest: a warning box')"], good, True, None),
         'st_raises': ([show, 'sl.value = 7', "raise ValueError('selftest: this cell raises')", 'x = 1'], good, False, 'error output'),
-        'st_wrong_value': ([show, 'sl.value = 6'], good, False, "shows '6', the code set '7'"),
+        'st_wrong_value': ([show, 'sl.value = 6'], good, False, "shows '6', expected '7'"),
         # the bug 05_softmax avoids: a FloatSlider from 0.1 in steps of 0.1 given 1.0 from code; the page sends back
         # 1.0000000000000002, so the kernel no longer holds what the code set
         'st_rounding': (["import ipywidgets as widgets\nfs = widgets.FloatSlider(value=0.5, min=0.1, max=5.0, step=0.1, description='t')\nfs",
@@ -345,7 +349,7 @@ def main():
     ap.add_argument('nbs', nargs='*', help='notebooks (default: every nbs/*.ipynb that uses ipywidgets)')
     ap.add_argument('--browser', help='chromium/chrome executable (default: $CHROMIUM, chromium, google-chrome)')
     ap.add_argument('--timeout', type=int, default=150, help='seconds for Run All, per notebook')
-    ap.add_argument('--keep', help='work folder to keep (screenshots, server log); default: a temporary one, removed')
+    ap.add_argument('--keep', help='work folder to keep (screenshots, server log); default: a temporary one, removed if all passed')
     ap.add_argument('--selftest', action='store_true')
     ap.add_argument('--which-browser', action='store_true', help='print the browser it would drive (exit 1 if none) and stop')
     a = ap.parse_args()
@@ -354,6 +358,7 @@ def main():
     if not browser: print('CHECK FAILED: no chromium/chrome found (install Debian\'s chromium or pass --browser)'); sys.exit(2)
     work = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix='browser-check.'))
     work.mkdir(parents=True, exist_ok=True)
+    ok = False
     try:
         if a.selftest: ok = selftest(min(a.timeout, 60), browser, work)
         else:
@@ -361,7 +366,8 @@ def main():
             print(f'notebooks with widgets: {", ".join(p.stem for p in nbs)}', flush=True)
             ok = not run(nbs, EXPECT, a.timeout, browser, work)
     finally:
-        if not a.keep: shutil.rmtree(work, ignore_errors=True)
+        if not a.keep and ok: shutil.rmtree(work, ignore_errors=True)
+        else: print(f'screenshots of the widgets and the jupyter lab log: {work}')
     sys.exit(0 if ok else 1)
 
 if __name__ == '__main__': main()
