@@ -79,7 +79,7 @@ def free_port():
 class Lab:
     "A `jupyter lab` server on a free port, serving `nbdir`, with its own settings, workspace and runtime folders"
     def __init__(self, nbdir, work):
-        self.work, self.port, self.token = Path(work), free_port(), os.urandom(12).hex()
+        self.root, self.work, self.port, self.token = Path(nbdir), Path(work), free_port(), os.urandom(12).hex()
         self.base = f'http://127.0.0.1:{self.port}'
         settings = self.work/'lab-settings'
         for name, value in [('@jupyterlab/notebook-extension/tracker', {'windowingMode': 'none'}),   # every cell in the DOM
@@ -177,6 +177,8 @@ def wait_for(fn, timeout, every=0.5):
 def check_notebook(browser, lab, nb_name, expect, timeout):
     "Open, Run All, check. Returns (ok, summary, problems, warnings, times)"
     problems, warnings, notes, t0 = [], [], [], time.time()
+    ids = [c.get('id', '?') for c in json.loads((lab.root/nb_name).read_text())['cells'] if c['cell_type'] == 'code']
+    cell = lambda i: f'code cell {i} (id {ids[i] if i < len(ids) else "?"})'
     page = browser.new_page(viewport={'width': 1400, 'height': 1000})
     page.set_default_timeout(30_000)
     page.on('pageerror', lambda e: warnings.append(f'page error: {str(e)[:200]}'))
@@ -205,7 +207,7 @@ def check_notebook(browser, lab, nb_name, expect, timeout):
             problems.append(f'Run All did not finish within {timeout} s')
             state = page.evaluate(JS_STATE)
         not_run = [i for i, p in enumerate(state['prompts']) if not re.search(r'\[\d+\]', p)]
-        if not_run: problems.append(f'{len(not_run)} code cells did not run (first: code cell {not_run[0]}, '
+        if not_run: problems.append(f'{len(not_run)} code cells did not run (first: {cell(not_run[0])}, '
                                     f'prompt {state["prompts"][not_run[0]]!r})')
         # the widget outputs render after the kernel is idle: give them a moment
         wait_for(lambda: not any('Loading widget' in o['text'] for o in page.evaluate(JS_OUTPUTS)), 15)
@@ -215,16 +217,16 @@ def check_notebook(browser, lab, nb_name, expect, timeout):
             errs = [l for l in lines if re.match(r'\s*\w+(Error|Exception)\b', l)]
             first = ' '.join(([l for l in errs if ': ' in l] or errs or lines or [''])[-1].split())[:200]
             if o['mime'] == STDERR_MIME:   # JupyterLab shows an error output with this mime type too
-                if re.search(r'Traceback|\w+(Error|Exception)\b', o['text']): problems.append(f'error output in code cell {o["cell"]}: {first}')
+                if re.search(r'Traceback|\w+(Error|Exception)\b', o['text']): problems.append(f'error output in {cell(o["cell"])}: {first}')
                 else:
                     first = ' '.join(next((l for l in lines if re.search(r'\w+Warning\b', l)), first).split())[:200]
-                    warnings.append(f'stderr box in code cell {o["cell"]}: {first}')
+                    warnings.append(f'stderr box in {cell(o["cell"])}: {first}')
             elif re.search(r'Traceback \(most recent call last\)', o['text']):
-                problems.append(f'traceback in code cell {o["cell"]}: {first}')
+                problems.append(f'traceback in {cell(o["cell"])}: {first}')
             if o['mime'] == WIDGET_MIME and (not o['live'] or re.search(r'Loading widget|Error displaying widget|not found', o['text'])):
-                problems.append(f'widget in code cell {o["cell"]} not live: {first!r}')
+                problems.append(f'widget in {cell(o["cell"])} not live: {first!r}')
             if o['mime'] == 'text/plain' and FALLBACK.match(o['text']):
-                problems.append(f'widget in code cell {o["cell"]} shown as text (no widget manager): {first!r}')
+                problems.append(f'widget in {cell(o["cell"])} shown as text (no widget manager): {first!r}')
         widgets = [o for o in outs if o['mime'] == WIDGET_MIME and o['live']]
         if not widgets: problems.append('no live widget on the page')
         if expect is None:
@@ -338,7 +340,7 @@ def selftest(timeout, browser_path, work):
     for name, (_, _, must_pass, mention) in cases.items():
         line = next((l for l in out.splitlines() if re.match(rf'\w+\s+{name}\s', l)), '')
         if must_pass and name in failed: bad.append(f'{name} should pass')
-        if name == 'st_good' and 'warning: stderr box in code cell 1: ' not in out: bad.append('st_good: its warning box is not listed')
+        if name == 'st_good' and 'warning: stderr box in code cell 1 (id c1): ' not in out: bad.append('st_good: its warning box is not listed')
         if not must_pass and (name not in failed or mention not in line): bad.append(f'{name} should fail with {mention!r}')
     print('selftest: ' + ('the check passes the good notebook (listing its warning box) and fails the three bad ones, each for its reason'
                           if not bad else 'WRONG: ' + '; '.join(bad)))
