@@ -332,7 +332,7 @@ def make_pets(dest:str|Path,          # folder to fill: the pictures go to `dest
     try:
         for _ in done: pass
     finally:
-        if n_workers > 1: pool.shutdown()
+        if n_workers > 1: pool.shutdown(cancel_futures=True)   # after Ctrl-C or an error: drop the pictures not started
     return Path(dest)
 
 # %% ../nbs/02_synthetic_pets.ipynb #ffa2411a
