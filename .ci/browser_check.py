@@ -41,12 +41,12 @@ EXPECT = {
                       show=[('text', 'pattern', r'^(.+)_\d+\.jpg$')], texts=['great_pyrenees', 'no match'],
                       kernel={'pg.pattern.value': repr(r'^(.+)_\d+\.jpg$'), 'pg.failed': "['beagle_12_jpg', 'notes.txt']"})),
     '04_presizing': dict(  # cell 6e91eb5f: explorer's sliders (10, 1.1, 0.75); 0c7f916a sets 30, 1.5, 0.5
-        show=[('slider', 'rotation', '30.00'), ('slider', 'zoom', '1.50'), ('slider', 'min_scale', '0.50')],
+        show=[('slider', 'rotation', '30'), ('slider', 'zoom', '1.50'), ('slider', 'min_scale', '0.50')],
         texts=['one interpolation', 'dB'],
-        kernel={'(rot_w.value, zoom_w.value, ms_w.value)': '(30.0, 1.5, 0.5)'},
+        kernel={'(rot_w.value, zoom_w.value, ms_w.value)': '(30, 1.5, 0.5)'},
         interact=dict(kind='slider', label='rotation', key='ArrowLeft', watch='img.widget-image',
-                      show=[('slider', 'rotation', '29.00')], texts=['one interpolation', 'dB'],
-                      kernel={'rot_w.value': '29.0'})),
+                      show=[('slider', 'rotation', '29')], texts=['one interpolation', 'dB'],
+                      kernel={'rot_w.value': '29'})),
     '05_softmax': dict(   # cell 2b9232cf: slider 'scale' at 1.0; 67b7d853 sets 0.1, 1.0, 5.0 (ends at 5.0, index 49)
         show=[('slider', 'scale', '5.0')],
         kernel={'(slider.value, slider.index)': '(5.0, 49)'},

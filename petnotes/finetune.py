@@ -228,10 +228,11 @@ PETNET_RECIPE = dict(source='synthetic dog breeds', n_per_breed=100, seed=2024, 
 def pets_items(path,          # a folder with `images/` (see `petnotes.synthpets.pets_path`)
                breeds=None    # keep only these breeds (default: all)
               )->list:
-    "The image files under `path/images`, optionally only those of `breeds`"
+    "The image files under `path/images` (chapter 03's `image_files`), optionally only those of `breeds`"
     from petnotes.labelling import RegexLabeller, PETS_PATTERN
-    files = sorted(Path(path, 'images').glob('*.jpg'))
-    if not files: raise ValueError(f"no .jpg images in {Path(path, 'images')}")
+    from petnotes.data import image_files
+    files = image_files(Path(path, 'images'))
+    if not files: raise ValueError(f"no images in {Path(path, 'images')}")
     if breeds is None: return files
     label,keep = RegexLabeller(PETS_PATTERN),set(breeds)
     return [f for f in files if label(f) in keep]
@@ -250,8 +251,7 @@ def _pretrain_petnet(dest:Path, recipe:dict):
         item_tfm, batch_tfm = presizing_tfms(recipe['item_size'], recipe['img_size'])
         dls = pets_loaders(d, item_tfm=item_tfm, batch_tfm=batch_tfm, bs=recipe['bs'], verbose=False)
         model = nn.Sequential(petnet_body(recipe['widths']), create_head(recipe['widths'][-1], len(DOG_BREEDS)))
-        learn = Learner(model, dls, splitter=param_groups, metrics=error_rate, progress=False)
-        learn.logger = lambda row: None
+        learn = Learner(model, dls, splitter=param_groups, metrics=error_rate, progress=False, log=False)
         fit_one_cycle(learn, recipe['epochs'], recipe['lr_max'])
     info = dict(generate_s=round(t1-t0, 1), train_s=round(time.time()-t1, 1), source_error=float(learn.recorder.values[-1][-1]))
     torch.save({'body': model[0].state_dict(), 'info': info}, dest)

@@ -254,9 +254,9 @@ class Predictor:
     def preprocess(self, img)->torch.Tensor:
         "A PIL image (or a file) as a normalised 1x3xSxS batch: the validation stages of the loaders"
         from petnotes.presizing import presizing_tfms
-        from petnotes.data import load_rgb   # the loaders' own reader: same pixels as in training
+        from petnotes.data import load_rgb, to_8bit_rgb   # the loaders' own reader: same pixels as in training
         item_tfm, batch_tfm = presizing_tfms(self.meta['item_size'], self.meta['img_size'])
-        img = img.convert('RGB') if isinstance(img, Image.Image) else load_rgb(img)
+        img = to_8bit_rgb(img) if isinstance(img, Image.Image) else load_rgb(img, item_tfm.draft_size)
         x = torch.from_numpy(np.array(item_tfm(img, False), dtype=np.uint8)).permute(2, 0, 1)
         x = batch_tfm(x[None].float()/255, False)
         mean,std = (torch.tensor(self.meta[k]).view(1, 3, 1, 1) for k in ('mean', 'std'))

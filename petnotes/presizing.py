@@ -326,6 +326,8 @@ class PresizeItem:
                  resample=Image.Resampling.BICUBIC, # the PIL filter
                  draft:bool=True # JPEG draft decoding when the source is 2x larger or more
                 ): self.size,self.resample,self.draft = size,resample,draft
+    @property
+    def draft_size(self)->int|None: return self.size if self.draft else None  # chapter 03's `load_rgb` decodes JPEGs at >= this
     def __call__(self, img:Image.Image, train:bool=True)->Image.Image:
         return presize_item(img, self.size, train, self.resample, self.draft)
     def __repr__(self): return f'PresizeItem(size={self.size})'
