@@ -155,6 +155,7 @@ def _check_one(f:Path)->tuple:
         except ValueError as e: _CHECKED[key] = (str(e).split(': ', 1)[1], None, None)
     return _CHECKED[key]
 
+# %% ../nbs/03_datablock.ipynb #7b079417
 def check_images(source,            # a folder (searched recursively) or a list of image files
                  min_size:int=None  # warn about images smaller than this (default: `sizes().item_size`)
                 )->ImageCheck:
@@ -251,6 +252,7 @@ def _source_files(source)->list:
     if not files: raise ValueError(f"pets_loaders: no image files in {str(folder)!r} (extensions: {', '.join(IMAGE_EXTENSIONS)})")
     return files
 
+# %% ../nbs/03_datablock.ipynb #5c86f353
 def make_loader(ds, bs:int, train:bool, device, batch_tfm=None, num_workers:int=0, seed:int=42, sampler=None)->DeviceLoader:
     "One `DeviceLoader` over `ds`: shuffled (by `sampler` if given) and without a last partial batch when `train`"
     if train:
