@@ -111,14 +111,16 @@ def stages(dls, bs, rounds):
     item_tfm, batch_tfm = ds.item_tfm, tl.batch_tfm
     n = (len(ds)//bs)*bs if len(ds) >= bs else len(ds)       # drop_last, as the loader does
     files = ds.items[:n]
-    imgs = [load_rgb(f) for f in files]
+    draft = getattr(item_tfm, 'draft_size', None)    # an item stage may ask the dataset for a smaller JPEG decode
+    load = (lambda f: load_rgb(f, draft)) if draft else load_rgb
+    imgs = [load(f) for f in files]
     items = [to_uint8_tensor(item_tfm(im, True)) for im in imgs]
     labels = ds.labels[:n]
     coll = torch.utils.data.default_collate
     batches = [coll([(items[j], labels[j]) for j in range(i, min(i+bs, n))]) for i in range(0, n, bs)]
     mean, std = (torch.tensor(s).view(1, 3, 1, 1) for s in IMAGENET_STATS)
     def decode():
-        for f in files: load_rgb(f)
+        for f in files: load(f)
     def item_stage():
         for im in imgs: to_uint8_tensor(item_tfm(im, True))
     def dataset_items():
@@ -137,8 +139,9 @@ def stages(dls, bs, rounds):
         def batch_stage_sub1():
             for xb, _ in batches: (one(xb.float().div_(255), True) - mean)/std
         fns['batch stage sub=1'] = batch_stage_sub1
-    t = alternate(fns, rounds)
-    return {k: med(v) for k,v in t.items()}, n
+    cpu = {}
+    t = alternate(fns, rounds, cpu)
+    return {k: med(v) for k,v in t.items()}, {k: med(v) for k,v in cpu.items()}, n
 
 # --- one size ---
 def bench_size(label, path, item, img, a):
@@ -161,13 +164,16 @@ def bench_size(label, path, item, img, a):
     print(f"\nloader: one training epoch ({n_img} images; valid: one validation epoch, 0 workers), seconds, median of {a.rounds} rounds ({time.perf_counter()-t0:.0f} s)")
     table({k: {'median s': med(v), 'images/s': n_img/med(v), 'min s': min(v), 'max s': max(v), 'CPU s': med(lc[k])} for k,v in lt.items()})
 
-    st, n_st = stages(pn[0], a.bs, a.rounds)
-    print(f"\npetnotes' loader taken apart: one epoch ({n_st} images, 0 workers), seconds, median of {a.rounds} rounds")
+    st, sc, n_st = stages(pn[0], a.bs, a.rounds)
+    print(f"\npetnotes' loader taken apart: one epoch ({n_st} images, 0 workers), seconds, median of {a.rounds} rounds; "
+          f"CPU: this process's CPU seconds (what the stage costs, whatever else runs on the machine)")
     parts = ('decode', 'item stage', 'collate', 'batch stage')
-    table({k: {'s': v, 'ms/image': 1000*v/n_st, 'share of whole': v/st['whole loader epoch']} for k,v in st.items()}, '{:8.3f}')
+    table({k: {'s': v, 'ms/image': 1000*v/n_st, 'share of whole': v/st['whole loader epoch'], 'CPU ms/image': 1000*sc[k]/n_st,
+               'CPU share': sc[k]/sc['whole loader epoch']} for k,v in st.items()}, '{:8.3f}')
     print("(batch stage, sub=1: the same augmentation with one bilinear sample per output pixel instead of the default "
           "supersampling, for comparison only)" if any('sub=1' in k for k in st) else '')
-    print(f"sum of the four stages {sum(st[k] for k in parts):.3f} s vs the whole loader epoch {st['whole loader epoch']:.3f} s")
+    print(f"sum of the four stages {sum(st[k] for k in parts):.3f} s ({sum(sc[k] for k in parts):.3f} CPU s) vs the whole loader "
+          f"epoch {st['whole loader epoch']:.3f} s ({sc['whole loader epoch']:.3f} CPU s)")
 
     set_seed(SEED)
     model0 = create_model('petnet', n_classes, pretrained=False)
