@@ -155,7 +155,8 @@ def bench_size(label, path, item, img, a):
           f"fastai: {len(fa[0].train_ds)} train / {len(fa[0].valid_ds)} valid, {len(fa[0].vocab)} classes in its vocab")
     va, vb = sorted(map(str, pn[0].valid.dataset.items)), sorted(map(str, fa[0].valid_ds.items))
     print(f"same validation files in both: {va == vb}")
-    for d in (pn[0], fa[0]): epoch(d.train); epoch(d.valid)      # warm-up: imports, first decodes, file cache
+    if not a.quick:
+        for d in (pn[0], fa[0]): epoch(d.train); epoch(d.valid)  # warm-up: imports, first decodes, file cache
     t0, lc = time.perf_counter(), {}
     lt = alternate({'petnotes 0 workers': lambda: epoch(pn[0].train), 'fastai 0 workers': lambda: epoch(fa[0].train),
                     'petnotes 2 workers': lambda: epoch(pn[2].train), 'fastai 2 workers': lambda: epoch(fa[2].train),
@@ -185,7 +186,7 @@ def bench_size(label, path, item, img, a):
            'petnotes 2 workers': keep(errs, 'petnotes 2 workers', petnotes_fit(model0, pn[2])),
            'petnotes in memory': keep(errs, 'petnotes in memory', petnotes_fit(model0, mem_pn)),
            'fastai in memory': keep(errs, 'fastai in memory', fastai_fit(model0, mem_fa))}
-    petnotes_fit(model0, mem_pn)(); fastai_fit(model0, mem_fa)()   # warm-up
+    if not a.quick: petnotes_fit(model0, mem_pn)(); fastai_fit(model0, mem_fa)()   # warm-up
     t0 = time.perf_counter()
     tc = {}
     tt = alternate(fns, a.rounds, tc)
@@ -235,7 +236,7 @@ def ratios(tag, r, targets:bool):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--quick', action='store_true', help='a smoke test: few pets per breed, one round')
+    p.add_argument('--quick', action='store_true', help='a smoke test: few pets per breed, one round, no warm-up')
     p.add_argument('--rounds', type=int, default=None, help='timed rounds (default 3; 1 with --quick)')
     p.add_argument('--threads', type=int, default=1, help='torch threads in the main process (default 1)')
     p.add_argument('--bs', type=int, default=64)
