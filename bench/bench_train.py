@@ -15,7 +15,8 @@ At each size it times, on the CPU, with one torch thread unless --threads says o
   stages    petnotes' loader taken apart over the same epoch: decode alone, item stage alone (on decoded images),
             collate alone, batch stage alone (on collated batches), and the dataset's items (decode + item stage)
 The variants run in turns, their order reversed every other round, so that all see the same load on a busy machine;
-medians are reported. The error rates come from the same fits (same seed, same split). Ratios come last, one per line:
+medians are reported, in wall seconds and in CPU seconds (this process and its finished children: robust to other
+load, but a worker that outlives the epoch, `persistent_workers`, is not counted). The error rates come from the same fits (same seed, same split). Ratios come last, one per line:
 `RATIO name petnotes/fastai = x` (time ratios: below 1, petnotes is faster), each with its target where there is one.
 """
 import argparse, copy, os, statistics, sys, tempfile, time, warnings
