@@ -15,7 +15,8 @@ At each size it times, on the CPU, with one torch thread unless --threads says o
   stages    petnotes' loader taken apart over the same epoch: decode alone, item stage alone (on decoded images),
             collate alone, batch stage alone (on collated batches), and the dataset's items (decode + item stage)
 The variants run in turns, their order reversed every other round, so that all see the same load on a busy machine;
-medians are reported. The error rates come from the same fits (same seed, same split). Ratios come last, one per line:
+medians are reported, in wall seconds and in CPU seconds (this process and its finished children: robust to other
+load, but a worker that outlives the epoch, `persistent_workers`, is not counted). The error rates come from the same fits (same seed, same split). Ratios come last, one per line:
 `RATIO name petnotes/fastai = x` (time ratios: below 1, petnotes is faster), each with its target where there is one.
 """
 import argparse, copy, os, statistics, sys, tempfile, time, warnings
@@ -111,14 +112,16 @@ def stages(dls, bs, rounds):
     item_tfm, batch_tfm = ds.item_tfm, tl.batch_tfm
     n = (len(ds)//bs)*bs if len(ds) >= bs else len(ds)       # drop_last, as the loader does
     files = ds.items[:n]
-    imgs = [load_rgb(f) for f in files]
+    draft = getattr(item_tfm, 'draft_size', None)    # an item stage may ask the dataset for a smaller JPEG decode
+    load = (lambda f: load_rgb(f, draft)) if draft else load_rgb
+    imgs = [load(f) for f in files]
     items = [to_uint8_tensor(item_tfm(im, True)) for im in imgs]
     labels = ds.labels[:n]
     coll = torch.utils.data.default_collate
     batches = [coll([(items[j], labels[j]) for j in range(i, min(i+bs, n))]) for i in range(0, n, bs)]
     mean, std = (torch.tensor(s).view(1, 3, 1, 1) for s in IMAGENET_STATS)
     def decode():
-        for f in files: load_rgb(f)
+        for f in files: load(f)
     def item_stage():
         for im in imgs: to_uint8_tensor(item_tfm(im, True))
     def dataset_items():
@@ -137,8 +140,9 @@ def stages(dls, bs, rounds):
         def batch_stage_sub1():
             for xb, _ in batches: (one(xb.float().div_(255), True) - mean)/std
         fns['batch stage sub=1'] = batch_stage_sub1
-    t = alternate(fns, rounds)
-    return {k: med(v) for k,v in t.items()}, n
+    cpu = {}
+    t = alternate(fns, rounds, cpu)
+    return {k: med(v) for k,v in t.items()}, {k: med(v) for k,v in cpu.items()}, n
 
 # --- one size ---
 def bench_size(label, path, item, img, a):
@@ -152,7 +156,8 @@ def bench_size(label, path, item, img, a):
           f"fastai: {len(fa[0].train_ds)} train / {len(fa[0].valid_ds)} valid, {len(fa[0].vocab)} classes in its vocab")
     va, vb = sorted(map(str, pn[0].valid.dataset.items)), sorted(map(str, fa[0].valid_ds.items))
     print(f"same validation files in both: {va == vb}")
-    for d in (pn[0], fa[0]): epoch(d.train); epoch(d.valid)      # warm-up: imports, first decodes, file cache
+    if not a.quick:
+        for d in (pn[0], fa[0]): epoch(d.train); epoch(d.valid)  # warm-up: imports, first decodes, file cache
     t0, lc = time.perf_counter(), {}
     lt = alternate({'petnotes 0 workers': lambda: epoch(pn[0].train), 'fastai 0 workers': lambda: epoch(fa[0].train),
                     'petnotes 2 workers': lambda: epoch(pn[2].train), 'fastai 2 workers': lambda: epoch(fa[2].train),
@@ -161,13 +166,16 @@ def bench_size(label, path, item, img, a):
     print(f"\nloader: one training epoch ({n_img} images; valid: one validation epoch, 0 workers), seconds, median of {a.rounds} rounds ({time.perf_counter()-t0:.0f} s)")
     table({k: {'median s': med(v), 'images/s': n_img/med(v), 'min s': min(v), 'max s': max(v), 'CPU s': med(lc[k])} for k,v in lt.items()})
 
-    st, n_st = stages(pn[0], a.bs, a.rounds)
-    print(f"\npetnotes' loader taken apart: one epoch ({n_st} images, 0 workers), seconds, median of {a.rounds} rounds")
+    st, sc, n_st = stages(pn[0], a.bs, a.rounds)
+    print(f"\npetnotes' loader taken apart: one epoch ({n_st} images, 0 workers), seconds, median of {a.rounds} rounds; "
+          f"CPU: this process's CPU seconds (what the stage costs, whatever else runs on the machine)")
     parts = ('decode', 'item stage', 'collate', 'batch stage')
-    table({k: {'s': v, 'ms/image': 1000*v/n_st, 'share of whole': v/st['whole loader epoch']} for k,v in st.items()}, '{:8.3f}')
+    table({k: {'s': v, 'ms/image': 1000*v/n_st, 'share of whole': v/st['whole loader epoch'], 'CPU ms/image': 1000*sc[k]/n_st,
+               'CPU share': sc[k]/sc['whole loader epoch']} for k,v in st.items()}, '{:8.3f}')
     print("(batch stage, sub=1: the same augmentation with one bilinear sample per output pixel instead of the default "
           "supersampling, for comparison only)" if any('sub=1' in k for k in st) else '')
-    print(f"sum of the four stages {sum(st[k] for k in parts):.3f} s vs the whole loader epoch {st['whole loader epoch']:.3f} s")
+    print(f"sum of the four stages {sum(st[k] for k in parts):.3f} s ({sum(sc[k] for k in parts):.3f} CPU s) vs the whole loader "
+          f"epoch {st['whole loader epoch']:.3f} s ({sc['whole loader epoch']:.3f} CPU s)")
 
     set_seed(SEED)
     model0 = create_model('petnet', n_classes, pretrained=False)
@@ -179,7 +187,7 @@ def bench_size(label, path, item, img, a):
            'petnotes 2 workers': keep(errs, 'petnotes 2 workers', petnotes_fit(model0, pn[2])),
            'petnotes in memory': keep(errs, 'petnotes in memory', petnotes_fit(model0, mem_pn)),
            'fastai in memory': keep(errs, 'fastai in memory', fastai_fit(model0, mem_fa))}
-    petnotes_fit(model0, mem_pn)(); fastai_fit(model0, mem_fa)()   # warm-up
+    if not a.quick: petnotes_fit(model0, mem_pn)(); fastai_fit(model0, mem_fa)()   # warm-up
     t0 = time.perf_counter()
     tc = {}
     tt = alternate(fns, a.rounds, tc)
@@ -229,7 +237,7 @@ def ratios(tag, r, targets:bool):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--quick', action='store_true', help='a smoke test: few pets per breed, one round')
+    p.add_argument('--quick', action='store_true', help='a smoke test: few pets per breed, one round, no warm-up')
     p.add_argument('--rounds', type=int, default=None, help='timed rounds (default 3; 1 with --quick)')
     p.add_argument('--threads', type=int, default=1, help='torch threads in the main process (default 1)')
     p.add_argument('--bs', type=int, default=64)
