@@ -259,10 +259,8 @@ def check_out(out:str,          # the --out folder
     out = Path(out).expanduser().absolute()
     if out.resolve().is_relative_to(Path(source).resolve()):
         raise CliError(f"--out {out} is inside the data folder {source}: choose a folder outside it", EXIT_USAGE)
-    if out.exists() and not out.is_dir(): raise CliError(f"--out {out} is a file; expected a folder", EXIT_USAGE)
-    if out.is_dir() and any(out.iterdir()) and not interpret.is_model_folder(out) and not force:
-        raise CliError(f"--out {out} holds other files and is not a petnotes model: pass --force to replace it, "
-                       f"or choose another folder", EXIT_USAGE)
+    try: interpret.check_dest(out, force, force_name='--force')   # chapter 10's own refusals, before any training
+    except (OSError, ValueError) as e: raise CliError(f"--out: {e}", EXIT_USAGE) from None
     parent = next(p for p in out.parents if p.exists())
     if not os.access(parent, os.W_OK | os.X_OK): raise CliError(f"--out {out}: cannot write in {parent}", EXIT_USAGE)
     return out

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['MODEL_FORMAT', 'META_TYPES', 'confusion_matrix', 'most_confused', 'plot_confusion_matrix', 'top_losses',
-           'plot_top_losses', 'ModelError', 'check_meta', 'model_meta', 'is_model_folder', 'recover_save', 'SavedModel',
-           'save_model', 'Predictor', 'load_model']
+           'plot_top_losses', 'ModelError', 'check_meta', 'model_meta', 'is_model_folder', 'recover_save', 'check_dest',
+           'SavedModel', 'save_model', 'Predictor', 'load_model']
 
 # %% ../nbs/10_interpretation.ipynb #c44fd297
 import glob, io, itertools, json, math, numbers, os, pickle, shutil, tempfile, uuid, warnings
@@ -192,12 +192,17 @@ def recover_save(dest # a model folder
     return done
 
 # %% ../nbs/10_interpretation.ipynb #aa84baba
-def _check_dest(dest:Path, force:bool):
-    if dest.name in ('', '.', '..'): raise ValueError(f"save_model: {dest} must end with the model folder's name")
-    if os.path.lexists(dest) and not dest.is_dir(): raise FileExistsError(f"save_model: {dest} is a file, not a folder")
+def check_dest(dest,                      # the model folder about to be written
+               force:bool=False,          # replace a non-empty folder that is not a petnotes model
+               force_name:str='force=True' # how the caller spells `force`, for the message
+              ):
+    "Refuse `dest` before anything is written: a file, or a folder of other files (unless `force`)"
+    dest = Path(dest)
+    if dest.name in ('', '.', '..'): raise ValueError(f"{dest} must end with the model folder's name")
+    if os.path.lexists(dest) and not dest.is_dir(): raise FileExistsError(f"{dest} is a file, not a folder")
     if dest.is_dir() and any(dest.iterdir()) and not is_model_folder(dest) and not force:
-        raise FileExistsError(f"save_model: {dest} is a folder with other files and no petnotes model; it would be "
-                              f"replaced whole (its files deleted): pass force=True to do that, or choose another folder")
+        raise FileExistsError(f"{dest} is a folder with other files and no petnotes model; it would be "
+                              f"replaced whole (its files deleted): pass {force_name} to do that, or choose another folder")
 
 def _write(tmp:Path, model, meta:dict, text:str, extras:dict)->dict:
     "Write the model folder's files into `tmp`; `{name: reason}` for the extras that failed"
@@ -238,7 +243,7 @@ def save_model(model,             # a `nn.Module`, or anything with `.model` (a 
     "Write `dest/model.pth` (weights only) and `dest/preprocessing.json`, all or nothing"
     dest,meta = Path(dest),check_meta(meta, where='save_model')
     text = json.dumps(meta, indent=1, allow_nan=False)
-    recover_save(dest); _check_dest(dest, force)
+    recover_save(dest); check_dest(dest, force)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f'.{dest.name}.tmp-', dir=dest.parent))
     try:
