@@ -17,7 +17,7 @@ import torch
 IN_COLAB = 'google.colab' in sys.modules
 IN_TEST = bool(os.environ.get('IN_TEST'))
 
-# %% ../nbs/00_core.ipynb #a11ce011
+# the one warning silenced: fastai's own `torch.jit.script` calls
 warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated', category=FutureWarning)
 
 # %% ../nbs/00_core.ipynb #b095dfab
@@ -99,6 +99,7 @@ def _size_literal(name:str, node:ast.AST, known:str):
                                                f"{name} takes a value of type {type(ref).__name__}, like {ref!r}")
     return float(value) if isinstance(ref, float) else value
 
+# %% ../nbs/00_core.ipynb #a11ce00a
 def parse_sizes(text:str # `name=value` pairs separated by commas, e.g. "epochs=2,book_epochs=(1,1,2)"
                )->dict:
     "The rows of `SIZE_TABLE` that `text` (the value of `PETNOTES_SIZES`) replaces, each checked against its row"
@@ -120,6 +121,7 @@ def _item_follows(mode:str, values:dict, given:set)->dict:
     img = values['img_size']
     return {'item_size': max(img, round(img * SIZE_TABLE['item_size'][col] / SIZE_TABLE['img_size'][col]))}
 
+# %% ../nbs/00_core.ipynb #a11ce00b
 def sizes(mode:str|None=None, # 'quick' or 'full'; `None` asks `get_mode`
           **overrides           # replace some values, e.g. `epochs=1` (after `PETNOTES_SIZES`)
          )->Sizes:
@@ -221,6 +223,7 @@ def _file_lock(path:Path,      # the lock file
             try: f.truncate(0); f.write(str(os.getpid())); f.flush(); yield
             finally: f.truncate(0); f.flush(); fcntl.lockf(f, fcntl.LOCK_UN)
 
+# %% ../nbs/00_core.ipynb #773d467d
 def _remove_stale(dest:Path):
     "Remove the `.{dest.name}.tmp-*` that a killed build left next to `dest` (call it holding the lock)"
     for p in dest.parent.glob(f'.{dest.name}.tmp-*'):

@@ -8,6 +8,7 @@ __all__ = ['CAT_BREEDS', 'DOG_BREEDS', 'BREEDS', 'PETS_PATTERN', 'is_cat', 'Rege
 # %% ../nbs/01_regex.ipynb #119d2ad3
 import re, os
 from pathlib import Path
+from fastcore.basics import patch
 
 # %% ../nbs/01_regex.ipynb #31404e35
 CAT_BREEDS = ['Abyssinian', 'Bengal', 'Birman', 'Bombay', 'British_Shorthair', 'Egyptian_Mau', 'Maine_Coon',
@@ -63,23 +64,25 @@ class RegexPlayground:
         self.pattern.observe(lambda change: self.update(), names='value')
         self.update()
 
-    def update(self):
-        "Apply the current pattern to every name; fill `results`, `error` and the HTML table"
-        self.results,self.error = {},None
-        try: rx = RegexLabeller(self.pattern.value)
-        except (re.error, ValueError) as e:
-            self.error = str(e)
-            self.table.value = f'<b style="color:red">{self.error}</b>'
-            return
-        for n in self.names:
-            try: self.results[n] = rx(n)
-            except ValueError: self.results[n] = None
-        rows = ''.join(f'<tr><td><code>{n}</code></td><td>{"&#10060; no match" if l is None else f"<b>{l}</b>"}</td></tr>'
-                       for n,l in self.results.items())
-        self.table.value = f'<table><tr><th>file name</th><th>label</th></tr>{rows}</table>'
-
     @property
     def failed(self)->list: return [n for n,l in self.results.items() if l is None]
     def _ipython_display_(self):
         from IPython.display import display
         display(self.widget)
+
+# %% ../nbs/01_regex.ipynb #7442a886
+@patch
+def update(self:RegexPlayground):
+    "Apply the current pattern to every name; fill `results`, `error` and the HTML table"
+    self.results,self.error = {},None
+    try: rx = RegexLabeller(self.pattern.value)
+    except (re.error, ValueError) as e:
+        self.error = str(e)
+        self.table.value = f'<b style="color:red">{self.error}</b>'
+        return
+    for n in self.names:
+        try: self.results[n] = rx(n)
+        except ValueError: self.results[n] = None
+    rows = ''.join(f'<tr><td><code>{n}</code></td><td>{"&#10060; no match" if l is None else f"<b>{l}</b>"}</td></tr>'
+                   for n,l in self.results.items())
+    self.table.value = f'<table><tr><th>file name</th><th>label</th></tr>{rows}</table>'
