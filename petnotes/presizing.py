@@ -4,9 +4,10 @@
 
 # %% auto #0
 __all__ = ['to_rgb', 'square_box', 'crop_to_square', 'presize_item', 'to_float_tensor', 'affine_mat', 'flip_mat', 'rotate_mat',
-           'zoom_mat', 'crop_mat', 'homography_grid', 'homography_from_points', 'warp_mat', 'lighting', 'draw_augment',
-           'augment_mat', 'input_pixels_per_output_pixel', 'gaussian_blur', 'prefilter_sigma', 'batch_augment',
-           'traditional_augment', 'reference_resample', 'psnr', 'PresizeItem', 'BatchAugment', 'presizing_tfms']
+           'crop_mat', 'zoom_mat', 'homography_grid', 'homography_from_points', 'warp_mat', 'lighting', 'draw_augment',
+           'augment_mat', 'traditional_augment', 'input_pixels_per_output_pixel', 'prefilter_sigma', 'gaussian_blur',
+           'resample_once', 'batch_augment', 'PresizeItem', 'BatchAugment', 'presizing_tfms', 'psnr',
+           'reference_resample']
 
 # %% ../nbs/04_presizing.ipynb #dc19865e
 import math, random
@@ -46,6 +47,19 @@ def crop_to_square(img:Image.Image, # the image
     "The largest square of `img` (a crop: no pixel is interpolated)"
     return img.crop(square_box(*img.size, train=train, rng=rng))
 
+# %% ../nbs/04_presizing.ipynb #04b00001
+def _check_presize(img, size):
+    "Refuse a size that is not a positive integer, and an empty image, naming the value"
+    if int(size) != size or size < 1: raise ValueError(f"presize_item: size must be a positive integer, got {size!r}")
+    if min(img.size) < 1: raise ValueError(f"presize_item: cannot presize an empty {img.size[0]}x{img.size[1]} image")
+
+def _draft_jpeg(img, size):
+    "Ask a freshly opened JPEG to decode at 1/2, 1/4 or 1/8 of its size, keeping at least `size` on the short side"
+    w,h = img.size
+    if getattr(img, 'format', None) == 'JPEG' and min(w, h) >= 2*size:
+        img.draft(None, (math.ceil(w*size/min(w, h)), math.ceil(h*size/min(w, h))))  # no-op once decoded
+    return img
+
 # %% ../nbs/04_presizing.ipynb #d99f5c5b
 def presize_item(img:Image.Image, # a PIL image; a freshly opened JPEG can be decoded smaller (`draft`)
                  size:int=460, # side of the square item, larger than the model's input
@@ -55,12 +69,8 @@ def presize_item(img:Image.Image, # a PIL image; a freshly opened JPEG can be de
                  rng=None # a `random.Random` (default: python's global `random`)
                 )->Image.Image:
     "Item stage: the largest square of `img` resized to `size`x`size` RGB, with one PIL resample"
-    if int(size) != size or size < 1: raise ValueError(f"presize_item: size must be a positive integer, got {size!r}")
-    w,h = img.size
-    if w < 1 or h < 1: raise ValueError(f"presize_item: cannot presize an empty {w}x{h} image")
-    if draft and getattr(img, 'format', None) == 'JPEG' and min(w, h) >= 2*size:
-        img.draft(None, (math.ceil(w*size/min(w, h)), math.ceil(h*size/min(w, h))))  # no-op once decoded
-    img = to_rgb(img)
+    _check_presize(img, size)
+    img = to_rgb(_draft_jpeg(img, size) if draft else img)
     return img.resize((size, size), resample=resample, box=square_box(*img.size, train=train, rng=rng))
 
 # %% ../nbs/04_presizing.ipynb #d5386632
@@ -79,14 +89,21 @@ def affine_mat(a, b, c, d, e, f)->torch.Tensor:
 def flip_mat(flip:torch.Tensor # `n` booleans: mirror left-right
             )->torch.Tensor:
     "Horizontal flips as 3x3 matrices acting on normalised (x,y,1) coordinates"
-    s = 1 - 2*torch.as_tensor(flip).float()
-    return affine_mat(s, 0, 0, 0, 1, 0)
+    return affine_mat(1 - 2*torch.as_tensor(flip).float(), 0, 0, 0, 1, 0)
 
+# %% ../nbs/04_presizing.ipynb #04b00002
 def rotate_mat(deg:torch.Tensor # `n` angles in degrees
               )->torch.Tensor:
     "Rotations about the image centre (fastai's sign convention)"
     th = torch.as_tensor(deg).float() * math.pi/180
     return affine_mat(th.cos(), th.sin(), 0, -th.sin(), th.cos(), 0)
+
+def crop_mat(side:torch.Tensor, # `n` crop sides, as a fraction of the image (between pixel centres)
+             cx:torch.Tensor=0., # crop centres, normalised x in [-1+side, 1-side]
+             cy:torch.Tensor=0.  # crop centres, normalised y
+            )->torch.Tensor:
+    "The random-resized crop as a matrix: the output's [-1,1] lands on the crop square"
+    return affine_mat(side, 0, cx, 0, side, cy)
 
 def zoom_mat(zoom:torch.Tensor, # `n` zoom factors (>1 zooms in)
              col_pct:torch.Tensor=0.5, # where the zoom centre is, from left (0) to right (1)
@@ -97,30 +114,18 @@ def zoom_mat(zoom:torch.Tensor, # `n` zoom factors (>1 zooms in)
     col_pct,row_pct = torch.as_tensor(col_pct).float(),torch.as_tensor(row_pct).float()
     return affine_mat(s, 0, (1-s)*(2*col_pct-1), 0, s, (1-s)*(2*row_pct-1))
 
-def crop_mat(side:torch.Tensor, # `n` crop sides, as a fraction of the image (between pixel centres)
-             cx:torch.Tensor=0., # crop centres, normalised x in [-1+side, 1-side]
-             cy:torch.Tensor=0.  # crop centres, normalised y
-            )->torch.Tensor:
-    "The random-resized crop as a matrix: the output's [-1,1] lands on the crop square"
-    return affine_mat(side, 0, cx, 0, side, cy)
-
 # %% ../nbs/04_presizing.ipynb #9a0094e0
+def _grid_pos(n, sub, like): # normalised centres of the `n*sub` samples along one axis: -1, 1 are the first, last pixel
+    k = (torch.arange(n*sub, device=like.device, dtype=like.dtype) + 0.5)/sub - 0.5
+    return -1 + 2*k/max(n-1, 1)
 def homography_grid(mat:torch.Tensor, # n,3,3 maps from output to input normalised coordinates
                     h:int, w:int, # output size
                     sub:int=1 # samples per output pixel along each axis, at the centres of a `sub`x`sub` split of it
                    )->torch.Tensor:
     "The n,h*sub,w*sub,2 grid for `F.grid_sample(align_corners=True)`: where each output (sub)pixel is read in the input"
-    def pos(n):  # normalised positions of the output (sub)pixel centres: -1 and 1 are the first and last pixel
-        k = (torch.arange(n*sub, device=mat.device, dtype=mat.dtype) + 0.5)/sub - 0.5
-        return -1 + 2*k/max(n-1, 1)
-    X,Y = pos(w)[None, None, :],pos(h)[None, :, None]
-    m = mat[:, :, :, None, None]                       # n,3,3,1,1: broadcast each entry over the grid
-    gx = m[:, 0, 0]*X + m[:, 0, 1]*Y + m[:, 0, 2]
-    gy = m[:, 1, 0]*X + m[:, 1, 1]*Y + m[:, 1, 2]
-    if bool((mat[:, 2, :2] != 0).any()) or bool((mat[:, 2, 2] != 1).any()):   # a perspective: divide by the third coordinate
-        d = m[:, 2, 0]*X + m[:, 2, 1]*Y + m[:, 2, 2]
-        gx,gy = gx/d,gy/d
-    return torch.stack([gx, gy], -1)
+    X,Y,m = _grid_pos(w, sub, mat)[None, None, :],_grid_pos(h, sub, mat)[None, :, None],mat[:, :, :, None, None]
+    gx,gy,gz = [m[:, i, 0]*X + m[:, i, 1]*Y + m[:, i, 2] for i in range(3)]   # n,h,w each: the map over the grid
+    return torch.stack([gx/gz, gy/gz], -1)
 
 # %% ../nbs/04_presizing.ipynb #478cafd8
 def homography_from_points(src:torch.Tensor, # n,4,2 points
@@ -156,6 +161,31 @@ def lighting(x:torch.Tensor, # n,c,h,w images in [0,1]
     if bool((b == 0.5).all()) and bool((c == 1).all()): return x
     return torch.logit(x, eps=1e-7).add_(torch.logit(b)).mul_(c).sigmoid_()
 
+# %% ../nbs/04_presizing.ipynb #04b00003
+def _check_draw(min_scale, min_zoom, max_zoom, max_lighting):
+    "Refuse settings that nothing can be drawn from, naming the value"
+    if not 0 < min_scale <= 1: raise ValueError(f"min_scale must be in (0, 1], got {min_scale}")
+    if not 0 < min_zoom <= max_zoom: raise ValueError(f"need 0 < min_zoom <= max_zoom, got {min_zoom}, {max_zoom}")
+    if not 0 <= max_lighting < 1: raise ValueError(f"max_lighting must be in [0, 1), got {max_lighting}")
+
+def _draw_geometry(n, u, on, min_scale, max_rotate, min_zoom, max_zoom, max_warp, p_affine, do_flip)->dict:
+    "Flip, rotation, zoom, warp and crop of `n` images; `u()` draws `n` uniforms, `on(p)` `n` coin flips"
+    flip = on(0.5) & do_flip
+    rotate = (2*u()-1) * max_rotate * on(p_affine)
+    zoom = torch.where(on(p_affine), min_zoom + u()*(max_zoom-min_zoom), torch.ones(n))
+    zoom_x,zoom_y = u(),u()
+    warp_x,warp_y = (2*u()-1)*max_warp*on(p_affine),(2*u()-1)*max_warp*on(p_affine)
+    side = (min_scale + u()*(1-min_scale)).sqrt()
+    crop_x,crop_y = (2*u()-1)*(1-side),(2*u()-1)*(1-side)
+    return dict(flip=flip, rotate=rotate, zoom=zoom, zoom_x=zoom_x, zoom_y=zoom_y, warp_x=warp_x, warp_y=warp_y,
+                side=side, crop_x=crop_x, crop_y=crop_y)
+
+def _draw_lighting(n, u, on, max_lighting, p_lighting)->dict:
+    "Brightness and contrast of `n` images, as fastai's `Brightness` and `Contrast` draw them"
+    brightness = torch.where(on(p_lighting), 0.5*(1 + (2*u()-1)*max_lighting), torch.full((n,), 0.5))
+    contrast = torch.where(on(p_lighting), torch.exp((2*u()-1)*-math.log(1-max_lighting)), torch.ones(n))
+    return dict(brightness=brightness, contrast=contrast)
+
 # %% ../nbs/04_presizing.ipynb #34b9ccb7
 def draw_augment(n:int, # how many images
                  min_scale:float=0.75, # smallest crop area, as a fraction of the image
@@ -169,28 +199,45 @@ def draw_augment(n:int, # how many images
                  generator:torch.Generator|None=None # for repeatable draws
                 )->dict:
     "Random parameters for `n` images, drawn as fastai's `aug_transforms` draws them (but one crop per image)"
-    if not 0 < min_scale <= 1: raise ValueError(f"min_scale must be in (0, 1], got {min_scale}")
-    if not 0 < min_zoom <= max_zoom: raise ValueError(f"need 0 < min_zoom <= max_zoom, got {min_zoom}, {max_zoom}")
-    if not 0 <= max_lighting < 1: raise ValueError(f"max_lighting must be in [0, 1), got {max_lighting}")
+    _check_draw(min_scale, min_zoom, max_zoom, max_lighting)
     u = lambda: torch.rand(n, generator=generator)
     on = lambda p: u() < p
-    flip = on(0.5) & do_flip
-    rotate = (2*u()-1) * max_rotate * on(p_affine)
-    zoom = torch.where(on(p_affine), min_zoom + u()*(max_zoom-min_zoom), torch.ones(n))
-    zoom_x,zoom_y = u(),u()
-    warp_x,warp_y = (2*u()-1)*max_warp*on(p_affine),(2*u()-1)*max_warp*on(p_affine)
-    side = (min_scale + u()*(1-min_scale)).sqrt()
-    crop_x,crop_y = (2*u()-1)*(1-side),(2*u()-1)*(1-side)
-    brightness = torch.where(on(p_lighting), 0.5*(1 + (2*u()-1)*max_lighting), torch.full((n,), 0.5))
-    contrast = torch.where(on(p_lighting), torch.exp((2*u()-1)*-math.log(1-max_lighting)), torch.ones(n))
-    return dict(flip=flip, rotate=rotate, zoom=zoom, zoom_x=zoom_x, zoom_y=zoom_y, warp_x=warp_x, warp_y=warp_y,
-                side=side, crop_x=crop_x, crop_y=crop_y, brightness=brightness, contrast=contrast)
+    return {**_draw_geometry(n, u, on, min_scale, max_rotate, min_zoom, max_zoom, max_warp, p_affine, do_flip),
+            **_draw_lighting(n, u, on, max_lighting, p_lighting)}
 
+# %% ../nbs/04_presizing.ipynb #04b00004
 def augment_mat(p:dict # parameters from `draw_augment`
                )->torch.Tensor:
     "All the geometry of `p` as one 3x3 matrix per image: warp @ flip @ rotate @ zoom @ crop (fastai's order)"
     return (warp_mat(p['warp_x'], p['warp_y']) @ flip_mat(p['flip']) @ rotate_mat(p['rotate'])
             @ zoom_mat(p['zoom'], p['zoom_x'], p['zoom_y']) @ crop_mat(p['side'], p['crop_x'], p['crop_y']))
+
+# %% ../nbs/04_presizing.ipynb #8e7cef52
+def _check_batch(x):
+    if not isinstance(x, torch.Tensor) or x.ndim != 4 or not x.is_floating_point():
+        raise ValueError(f"expected a float tensor of shape (batch, channels, height, width) in [0,1], got "
+                         f"{type(x).__name__} {tuple(getattr(x, 'shape', ()))} {getattr(x, 'dtype', '')}")
+    return x
+
+def _traditional_steps(p:dict, a:float)->list:
+    "Rotate (with the flip), zoom (with the crop), then the warp that is left, read in an image `a` times the item's scale"
+    D,Dinv = torch.diag(torch.tensor([a, a, 1.])),torch.diag(torch.tensor([1/a, 1/a, 1.]))
+    rot = Dinv @ flip_mat(p['flip']) @ rotate_mat(p['rotate']) @ D
+    zoom = Dinv @ zoom_mat(p['zoom'], p['zoom_x'], p['zoom_y']) @ crop_mat(p['side'], p['crop_x'], p['crop_y'])
+    return [rot, zoom, torch.linalg.inv(rot @ zoom) @ (Dinv @ augment_mat(p))]   # the three multiply to the whole map
+
+def traditional_augment(x:torch.Tensor, # n,c,s,s float images: the whole square already resized to the output size
+                        p:dict, # parameters from `draw_augment`
+                        frame:int=460, # side of the presized item the parameters refer to
+                        pad_mode:str='reflection' # padding of every step
+                       )->torch.Tensor:
+    "Traditional batch stage: rotate, zoom (with the crop), warp, each its own `grid_sample` and padding, then lighting"
+    n,c,h,w = _check_batch(x).shape
+    if n == 0: return x
+    for m in _traditional_steps(p, (h-1)/h * frame/(frame-1)):   # a: this image's coordinates -> the item's
+        x = F.grid_sample(x, homography_grid(m.to(device=x.device, dtype=x.dtype), h, w), mode='bilinear',
+                          padding_mode=pad_mode, align_corners=True)
+    return lighting(x, p['brightness'], p['contrast'])
 
 # %% ../nbs/04_presizing.ipynb #9db46a7a
 def input_pixels_per_output_pixel(mat:torch.Tensor, # n,3,3 maps from output to input normalised coordinates
@@ -202,6 +249,12 @@ def input_pixels_per_output_pixel(mat:torch.Tensor, # n,3,3 maps from output to 
     det = jac[:, 0, 0]*jac[:, 1, 1] - jac[:, 0, 1]*jac[:, 1, 0]        # by hand: works on every device
     return det.abs().sqrt() * (in_size-1)/max(out_size-1, 1)
 
+def prefilter_sigma(scale:torch.Tensor # input pixels per output sample
+                   )->torch.Tensor:
+    "The Gaussian blur (in input pixels) before sampling at `scale`: scikit-image's anti-aliasing rule, (scale-1)/2"
+    return ((scale - 1)/2).clamp_min(0)
+
+# %% ../nbs/04_presizing.ipynb #04b00005
 def gaussian_blur(x:torch.Tensor, # n,c,h,w images
                   sigma:torch.Tensor # n standard deviations, in pixels (one per image)
                  )->torch.Tensor:
@@ -212,21 +265,39 @@ def gaussian_blur(x:torch.Tensor, # n,c,h,w images
     k = torch.exp(-0.5*(torch.arange(-r, r+1, dtype=x.dtype, device=x.device)[None]/sigma[:, None])**2)
     k = (k/k.sum(1, keepdim=True)).repeat_interleave(c, 0)            # n*c,2r+1
     y = F.pad(x.reshape(1, n*c, h, w), (r, r, r, r), mode='replicate')
-    y = F.conv2d(y, k.view(n*c, 1, 1, -1), groups=n*c)
-    y = F.conv2d(y, k.view(n*c, 1, -1, 1), groups=n*c)
+    y = F.conv2d(F.conv2d(y, k.view(n*c, 1, 1, -1), groups=n*c), k.view(n*c, 1, -1, 1), groups=n*c)
     return y.view(n, c, h, w)
 
-def prefilter_sigma(scale:torch.Tensor # input pixels per output sample
-                   )->torch.Tensor:
-    "The Gaussian blur (in input pixels) before sampling at `scale`: scikit-image's anti-aliasing rule, (scale-1)/2"
-    return ((scale - 1)/2).clamp_min(0)
+# %% ../nbs/04_presizing.ipynb #04b00006
+def _prefilter(out, x, grid, scale, max_unfiltered, pad_mode):
+    "Where one sample spans more than `max_unfiltered` input pixels, read a blurred input instead (in place)"
+    need = scale > max_unfiltered
+    if bool(need.any()):
+        out[need] = F.grid_sample(gaussian_blur(x[need], prefilter_sigma(scale[need])), grid[need],
+                                  mode='bilinear', padding_mode=pad_mode, align_corners=True)
+
+def resample_once(x:torch.Tensor, # n,c,h,w float images
+                  mat:torch.Tensor, # n,3,3 maps from output to input normalised coordinates
+                  size:int, # side of the output
+                  sub:int|None=None, # bilinear samples per output pixel along each axis, averaged (default: the shrink factor, rounded)
+                  max_unfiltered:float=2., # blur the input first where one sample spans more input pixels than this
+                  pad_mode:str='reflection' # what `grid_sample` shows outside the image
+                 )->torch.Tensor:
+    "`x` read through `mat` at `size`x`size`: one `grid_sample`, `sub`x`sub` samples averaged, prefiltered where needed"
+    w = x.shape[-1]
+    if sub is None: sub = max(1, round(float(input_pixels_per_output_pixel(mat, w, size).median())))
+    grid = homography_grid(mat, size, size, sub)
+    out = F.grid_sample(x, grid, mode='bilinear', padding_mode=pad_mode, align_corners=True)
+    _prefilter(out, x, grid, input_pixels_per_output_pixel(mat, w, size*sub), max_unfiltered, pad_mode)
+    return F.avg_pool2d(out, sub) if sub > 1 else out   # exactly divisible: never an adaptive pool
 
 # %% ../nbs/04_presizing.ipynb #a92af8a7
-def _check_batch(x):
-    if not isinstance(x, torch.Tensor) or x.ndim != 4 or not x.is_floating_point():
-        raise ValueError(f"expected a float tensor of shape (batch, channels, height, width) in [0,1], got "
-                         f"{type(x).__name__} {tuple(getattr(x, 'shape', ()))} {getattr(x, 'dtype', '')}")
-    return x
+def _batch_mat(x, p, train):
+    "One map per image: `augment_mat(p)` (train) or the identity (valid), stretched to a non-square batch's aspect"
+    n,c,h,w = x.shape
+    mat = (augment_mat(p) if train else torch.eye(3).expand(n, 3, 3)).to(device=x.device, dtype=x.dtype)
+    if h != w: mat = mat * torch.tensor([[1, h/w, 1], [w/h, 1, 1], [1, 1, 1]], device=x.device, dtype=x.dtype)
+    return mat
 
 def batch_augment(x:torch.Tensor, # n,c,h,w float images in [0,1] (the presized items), on any device
                   size:int=224, # side of the output
@@ -243,81 +314,9 @@ def batch_augment(x:torch.Tensor, # n,c,h,w float images in [0,1] (the presized 
     n,c,h,w = _check_batch(x).shape
     if int(size) != size or size < 1: raise ValueError(f"batch_augment: size must be a positive integer, got {size!r}")
     if n == 0: return x.new_zeros(0, c, size, size)
-    if train:
-        p = params if params is not None else draw_augment(n, min_scale=min_scale, generator=generator, **kwargs)
-        mat = augment_mat(p)
-    else: mat = torch.eye(3).expand(n, 3, 3)
-    mat = mat.to(device=x.device, dtype=x.dtype)
-    if h != w: mat = mat * torch.tensor([[1, h/w, 1], [w/h, 1, 1], [1, 1, 1]], device=x.device, dtype=x.dtype)
-    if sub is None: sub = max(1, round(float(input_pixels_per_output_pixel(mat, w, size).median())))
-    grid = homography_grid(mat, size, size, sub)
-    out = F.grid_sample(x, grid, mode='bilinear', padding_mode=pad_mode, align_corners=True)
-    scale = input_pixels_per_output_pixel(mat, w, size*sub)
-    need = scale > max_unfiltered                      # shrunk too much for bilinear samples alone: prefilter those
-    if bool(need.any()):
-        out[need] = F.grid_sample(gaussian_blur(x[need], prefilter_sigma(scale[need])), grid[need],
-                                  mode='bilinear', padding_mode=pad_mode, align_corners=True)
-    if sub > 1: out = F.avg_pool2d(out, sub)           # exactly divisible: never an adaptive pool
-    return lighting(out, p['brightness'], p['contrast']) if train else out
-
-# %% ../nbs/04_presizing.ipynb #8e7cef52
-def traditional_augment(x:torch.Tensor, # n,c,s,s float images: the whole square already resized to the output size
-                        p:dict, # parameters from `draw_augment`
-                        frame:int=460, # side of the presized item the parameters refer to
-                        pad_mode:str='reflection' # padding of every step
-                       )->torch.Tensor:
-    "Traditional batch stage: rotate, zoom (with the crop), warp, each its own `grid_sample` and padding, then lighting"
-    n,c,h,w = _check_batch(x).shape
-    if n == 0: return x
-    a = (h-1)/h * frame/(frame-1)                      # normalised coordinates of this image -> of the presized item
-    D,Dinv = torch.diag(torch.tensor([a, a, 1.])),torch.diag(torch.tensor([1/a, 1/a, 1.]))
-    total = Dinv @ augment_mat(p)                      # the same map as `batch_augment`, read in this image
-    rot = Dinv @ flip_mat(p['flip']) @ rotate_mat(p['rotate']) @ D
-    zoom = Dinv @ zoom_mat(p['zoom'], p['zoom_x'], p['zoom_y']) @ crop_mat(p['side'], p['crop_x'], p['crop_y'])
-    warp = torch.linalg.inv(rot @ zoom) @ total        # what is left: the warp, seen through the other two
-    for m in (rot, zoom, warp):
-        m = m.to(device=x.device, dtype=x.dtype)
-        x = F.grid_sample(x, homography_grid(m, h, w), mode='bilinear', padding_mode=pad_mode, align_corners=True)
-    return lighting(x, p['brightness'], p['contrast'])
-
-# %% ../nbs/04_presizing.ipynb #a5db9a38
-def _reflect(v):
-    "Fold normalised coordinates into [-1,1] by reflection at -1 and 1, as `grid_sample(padding_mode='reflection', align_corners=True)`"
-    v = torch.remainder(v + 1, 4)
-    return torch.where(v > 2, 4 - v, v) - 1
-
-def reference_resample(src:torch.Tensor, # c,H,W float, the full-resolution source
-                       square:tuple, # the item's square in the source, a PIL box
-                       mat:torch.Tensor, # 3,3 map from output to presized-item normalised coordinates
-                       frame:int=460, # side of the presized item `mat` refers to
-                       size:int=224, # output side
-                       n_sub:int|None=None # samples per output pixel along each axis (default: at least 2 per source pixel)
-                      )->torch.Tensor:
-    "The ideal output: `src` read through `mat` with dense bicubic samples, reduced by an antialiased bicubic filter"
-    l,t,r,b = square
-    S = r-l
-    if n_sub is None:
-        spp = float(input_pixels_per_output_pixel(mat[None].float(), frame, size)) * S/frame
-        n_sub = max(4, math.ceil(2*spp))
-    k = (torch.arange(size*n_sub, dtype=torch.float64)+0.5)/n_sub - 0.5
-    m = -1 + 2*k/max(size-1, 1)
-    L = len(m)
-    pts = torch.stack([m.expand(L, L), m[:, None].expand(L, L), torch.ones(L, L, dtype=torch.float64)], -1)
-    q = pts.view(-1, 3) @ mat.double().T
-    q = _reflect(q[:, :2]/q[:, 2:])
-    u = l + ((q[:, 0]+1)*(frame-1)/2 + 0.5)*S/frame                   # source x, pixel-edge convention
-    v = t + ((q[:, 1]+1)*(frame-1)/2 + 0.5)*S/frame
-    H,W = src.shape[-2:]
-    grid = torch.stack([2*u/W - 1, 2*v/H - 1], -1).view(1, L, L, 2).float()
-    out = F.grid_sample(src[None].float(), grid, mode='bicubic', padding_mode='border', align_corners=False)
-    return F.interpolate(out, size=(size, size), mode='bicubic', antialias=True, align_corners=False)[0].clamp(0, 1)
-
-def psnr(x:torch.Tensor, # an image (or batch) in [0,1]
-         ref:torch.Tensor # the reference, same shape
-        )->float:
-    "Peak signal-to-noise ratio in dB (peak 1)"
-    mse = F.mse_loss(x.clamp(0, 1).float(), ref.clamp(0, 1).float()).item()
-    return float('inf') if mse == 0 else 10*math.log10(1/mse)
+    if train and params is None: params = draw_augment(n, min_scale=min_scale, generator=generator, **kwargs)
+    out = resample_once(x, _batch_mat(x, params, train), size, sub, max_unfiltered, pad_mode)
+    return lighting(out, params['brightness'], params['contrast']) if train else out
 
 # %% ../nbs/04_presizing.ipynb #763cc818
 class PresizeItem:
@@ -332,6 +331,7 @@ class PresizeItem:
         return presize_item(img, self.size, train, self.resample, self.draft)
     def __repr__(self): return f'PresizeItem(size={self.size})'
 
+# %% ../nbs/04_presizing.ipynb #04b00007
 class BatchAugment:
     "The batch stage as a loader plug-in: `batch_tfm(x, train) -> n,3,size,size floats in [0,1]`"
     def __init__(self, size:int=224, # output side
@@ -343,6 +343,7 @@ class BatchAugment:
         return batch_augment(x, self.size, self.min_scale, train=train, sub=self.sub, **self.kwargs)
     def __repr__(self): return f'BatchAugment(size={self.size}, min_scale={self.min_scale}, sub={self.sub})'
 
+# %% ../nbs/04_presizing.ipynb #04b00008
 def presizing_tfms(item_size:int|None=None, # item side (default: `sizes().item_size`, 460 in full mode)
                    size:int|None=None, # output side (default: `sizes().img_size`, 224 in full mode)
                    min_scale:float=0.75, # smallest crop area
@@ -354,3 +355,50 @@ def presizing_tfms(item_size:int|None=None, # item side (default: `sizes().item_
     item_size,size = item_size or sz.item_size,size or sz.img_size
     if item_size < size: raise ValueError(f"presizing_tfms: item_size {item_size} is smaller than the output size {size}")
     return PresizeItem(item_size),BatchAugment(size, min_scale, **kwargs)
+
+# %% ../nbs/04_presizing.ipynb #a5db9a38
+def _reflect(v):
+    "Fold normalised coordinates into [-1,1] by reflection at -1 and 1, as `grid_sample(padding_mode='reflection', align_corners=True)`"
+    v = torch.remainder(v + 1, 4)
+    return torch.where(v > 2, 4 - v, v) - 1
+
+def psnr(x:torch.Tensor, # an image (or batch) in [0,1]
+         ref:torch.Tensor # the reference, same shape
+        )->float:
+    "Peak signal-to-noise ratio in dB (peak 1)"
+    mse = F.mse_loss(x.clamp(0, 1).float(), ref.clamp(0, 1).float()).item()
+    return float('inf') if mse == 0 else 10*math.log10(1/mse)
+
+# %% ../nbs/04_presizing.ipynb #04b00009
+def _dense_points(mat, size, n_sub):
+    "Where `n_sub`x`n_sub` samples per output pixel land in the item (normalised, reflected), and the side of that grid"
+    k = (torch.arange(size*n_sub, dtype=torch.float64)+0.5)/n_sub - 0.5
+    m = -1 + 2*k/max(size-1, 1)
+    L = len(m)
+    pts = torch.stack([m.expand(L, L), m[:, None].expand(L, L), torch.ones(L, L, dtype=torch.float64)], -1)
+    q = pts.view(-1, 3) @ mat.double().T
+    return _reflect(q[:, :2]/q[:, 2:]),L
+
+def _source_grid(q, square, frame, H, W, L):
+    "Item coordinates `q` as an LxL `grid_sample` grid (pixel-edge convention) on the HxW source the item was cut from"
+    l,t,r,b = square
+    u = l + ((q[:, 0]+1)*(frame-1)/2 + 0.5)*(r-l)/frame                   # source x
+    v = t + ((q[:, 1]+1)*(frame-1)/2 + 0.5)*(r-l)/frame
+    return torch.stack([2*u/W - 1, 2*v/H - 1], -1).view(1, L, L, 2).float()
+
+# %% ../nbs/04_presizing.ipynb #04b00010
+def reference_resample(src:torch.Tensor, # c,H,W float, the full-resolution source
+                       square:tuple, # the item's square in the source, a PIL box
+                       mat:torch.Tensor, # 3,3 map from output to presized-item normalised coordinates
+                       frame:int=460, # side of the presized item `mat` refers to
+                       size:int=224, # output side
+                       n_sub:int|None=None # samples per output pixel along each axis (default: at least 2 per source pixel)
+                      )->torch.Tensor:
+    "The ideal output: `src` read through `mat` with dense bicubic samples, reduced by an antialiased bicubic filter"
+    if n_sub is None:
+        spp = float(input_pixels_per_output_pixel(mat[None].float(), frame, size)) * (square[2]-square[0])/frame
+        n_sub = max(4, math.ceil(2*spp))
+    q,L = _dense_points(mat, size, n_sub)
+    out = F.grid_sample(src[None].float(), _source_grid(q, square, frame, *src.shape[-2:], L), mode='bicubic',
+                        padding_mode='border', align_corners=False)
+    return F.interpolate(out, size=(size, size), mode='bicubic', antialias=True, align_corners=False)[0].clamp(0, 1)
