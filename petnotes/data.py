@@ -12,6 +12,7 @@ import os, warnings
 from pathlib import Path
 import numpy as np
 import torch
+from fastcore.basics import patch
 from PIL import Image, ImageOps, UnidentifiedImageError
 from .core import sizes, default_device, seeded_generator, seed_worker, loader_workers
 from .labelling import PETS_PATTERN, RegexLabeller
@@ -23,6 +24,7 @@ class FileList(list):
     "A list of files that also says which entries were left out and why: `.skipped` {path: reason}"
     def __init__(self, files=(), skipped=None): super().__init__(files); self.skipped = dict(skipped or {})
 
+# %% ../nbs/03_datablock.ipynb #a11ce301
 def _skip_reason(f:Path, seen:dict)->str|None:
     "Why the image file `f` cannot be listed (`seen` maps real paths already listed to their names), or None"
     try: str(f).encode('utf-8')
@@ -32,22 +34,28 @@ def _skip_reason(f:Path, seen:dict)->str|None:
     if real in seen: return f'the same file as {seen[real]}'
     seen[real] = f
 
+def _folders(path:Path, excluded:set, skipped:dict):
+    "`(folder, sorted names)` under `path`, links followed but each real folder once; hidden and `excluded` ones left out"
+    seen = set()
+    for folder, dirs, names in os.walk(path, followlinks=True):
+        real = Path(folder).resolve()
+        if real in seen: skipped[Path(folder)] = f'a link to a folder searched already ({real})'
+        if real in seen or real in excluded: dirs[:] = []; continue
+        seen.add(real)
+        dirs[:] = sorted(d for d in dirs if not d.startswith('.'))
+        yield Path(folder), sorted(names)
+
+# %% ../nbs/03_datablock.ipynb #a11ce302
 def image_files(path:str|Path, # a folder, searched recursively (symlinked folders once each)
                 exclude=()     # folders not to search, e.g. an output folder inside `path`
                )->FileList:
     "The image files under `path`, sorted and each once; hidden entries ignored, odd ones in `.skipped`"
     path = Path(path)
     if not path.is_dir(): raise ValueError(f"image_files: {str(path)!r} is not a folder")
-    folders, files, skipped = set(), {}, {}
-    excluded = {Path(e).resolve() for e in exclude}
-    for folder, dirs, names in os.walk(path, followlinks=True):
-        real = Path(folder).resolve()
-        if real in folders: skipped[Path(folder)] = f'a link to a folder searched already ({real})'
-        if real in folders or real in excluded: dirs[:] = []; continue
-        folders.add(real)
-        dirs[:] = sorted(d for d in dirs if not d.startswith('.'))
-        for n in sorted(names):
-            f = Path(folder)/n
+    files, skipped, excluded = {}, {}, {Path(e).resolve() for e in exclude}
+    for folder, names in _folders(path, excluded, skipped):
+        for n in names:
+            f = folder/n
             if n.startswith('.') or f.suffix.lower() not in IMAGE_EXTENSIONS: continue
             if excluded and any(f.resolve().is_relative_to(e) for e in excluded): continue
             why = _skip_reason(f, files)
@@ -116,18 +124,18 @@ def to_8bit_rgb(im:Image.Image # a decoded PIL image of any mode
         return Image.alpha_composite(Image.new('RGBA', im.size, (255, 255, 255, 255)), im).convert('RGB')
     return im.convert('RGB')
 
+# %% ../nbs/03_datablock.ipynb #a11ce303
 def load_rgb(f:str|Path,            # an image file
              draft_size:int=None    # decode a JPEG at a fraction of its size, keeping at least this on the short side
             )->Image.Image:
     "Open and fully decode `f` as upright 8-bit RGB; a `ValueError` naming the file if it cannot be used"
-    f = Path(f)
     with open_image(f) as im:
         try:
             if draft_size and im.format == 'JPEG' and min(im.size) >= 2*draft_size: im.draft(None, (draft_size, draft_size))
             im.load()
-        except (OSError, SyntaxError) as e: raise ValueError(f"{f.name}: truncated or corrupt image ({e})") from None
+        except (OSError, SyntaxError) as e: raise ValueError(f"{Path(f).name}: truncated or corrupt image ({e})") from None
         try: return to_8bit_rgb(im)
-        except (OSError, ValueError) as e: raise ValueError(f"{f.name}: cannot be converted to RGB ({e})") from None
+        except (OSError, ValueError) as e: raise ValueError(f"{Path(f).name}: cannot be converted to RGB ({e})") from None
 
 # %% ../nbs/03_datablock.ipynb #b37f1738
 class ImageCheck:
@@ -139,6 +147,7 @@ class ImageCheck:
         lines += [f"  note    {_shown(f)}: {r}" for f,r in self.notes.items()]
         return '\n'.join(lines)
 
+# %% ../nbs/03_datablock.ipynb #a11ce304
 def _shown(f:Path)->str: return f.name.encode('utf-8', 'backslashreplace').decode()  # printable even if not valid UTF-8
 
 _CHECKED = {}  # (file, bytes, mtime) -> (reason or None, mode, size): each file version is decoded once per process
@@ -155,6 +164,12 @@ def _check_one(f:Path)->tuple:
         except ValueError as e: _CHECKED[key] = (str(e).split(': ', 1)[1], None, None)
     return _CHECKED[key]
 
+def _remarks(mode:str, size:tuple, min_size:int)->list:
+    "What is worth knowing about a usable image: converted from another mode, smaller than `min_size`"
+    remarks = [f'mode {mode} converted to RGB'] if mode != 'RGB' else []
+    if min(size) < min_size: remarks.append(f'{size[0]}x{size[1]} is smaller than {min_size}px: it will be upscaled')
+    return remarks
+
 # %% ../nbs/03_datablock.ipynb #7b079417
 def check_images(source,            # a folder (searched recursively) or a list of image files
                  min_size:int=None  # warn about images smaller than this (default: `sizes().item_size`)
@@ -167,9 +182,7 @@ def check_images(source,            # a folder (searched recursively) or a list 
         reason, mode, size = _check_one(f)
         if reason: bad[f] = reason; continue
         good.append(f)
-        remarks = [f'mode {mode} converted to RGB'] if mode != 'RGB' else []
-        if min(size) < min_size: remarks.append(f'{size[0]}x{size[1]} is smaller than {min_size}px: it will be upscaled')
-        if remarks: notes[f] = '; '.join(remarks)
+        if remarks := _remarks(mode, size, min_size): notes[f] = '; '.join(remarks)
     return ImageCheck(good, bad, notes)
 
 # %% ../nbs/03_datablock.ipynb #c3c51bb3
@@ -185,6 +198,16 @@ def to_uint8_tensor(img)->torch.Tensor:
     if isinstance(img, torch.Tensor): return img
     return torch.from_numpy(np.array(img, dtype=np.uint8)).permute(2, 0, 1).contiguous()
 
+# %% ../nbs/03_datablock.ipynb #a11ce305
+def _label_indices(items:list, vocab, label_func)->tuple:
+    "`(vocab, labels)`: `vocab` (default: the sorted labels of `items`), and each item's label as an index into it"
+    labels = [label_func(f) for f in items]  # raises, naming the file, when a name does not match
+    vocab = list(vocab) if vocab is not None else sorted(set(labels))
+    unknown = sorted(set(labels) - set(vocab))
+    if unknown: raise ValueError(f"PetsDataset: labels {unknown[:5]} are not in the vocab")
+    o2i = {v: i for i,v in enumerate(vocab)}
+    return vocab, torch.tensor([o2i[l] for l in labels], dtype=torch.long)
+
 # %% ../nbs/03_datablock.ipynb #03a9aaa7
 class PetsDataset(torch.utils.data.Dataset):
     "Image files with labels from `label_func`: items are `(uint8 CxHxW tensor, label index)`"
@@ -196,18 +219,18 @@ class PetsDataset(torch.utils.data.Dataset):
                  size:int=None):            # the default item transform's size (default: `sizes().item_size`)
         self.items, self.item_tfm, self.train = list(items), item_tfm, train
         self.size = size or sizes().item_size
-        label_func = label_func or RegexLabeller()
-        labels = [label_func(f) for f in self.items]  # raises, naming the file, when a name does not match
-        self.vocab = list(vocab) if vocab is not None else sorted(set(labels))
-        unknown = sorted(set(labels) - set(self.vocab))
-        if unknown: raise ValueError(f"PetsDataset: labels {unknown[:5]} are not in the vocab")
-        o2i = {v: i for i,v in enumerate(self.vocab)}
-        self.labels = torch.tensor([o2i[l] for l in labels], dtype=torch.long)
-    def __len__(self): return len(self.items)
-    def __getitem__(self, i):
-        img = load_rgb(self.items[i], getattr(self.item_tfm, 'draft_size', None))  # an item stage may ask for a draft decode
-        img = self.item_tfm(img, self.train) if self.item_tfm else center_square(img, self.size)
-        return to_uint8_tensor(img), self.labels[i]
+        self.vocab, self.labels = _label_indices(self.items, vocab, label_func or RegexLabeller())
+
+# %% ../nbs/03_datablock.ipynb #a11ce306
+@patch
+def __len__(self:PetsDataset): return len(self.items)
+
+@patch
+def __getitem__(self:PetsDataset, i:int):
+    "Item `i`: its file decoded (as a draft if the item stage asks for one), through the item stage, as a uint8 tensor"
+    img = load_rgb(self.items[i], getattr(self.item_tfm, 'draft_size', None))
+    img = self.item_tfm(img, self.train) if self.item_tfm else center_square(img, self.size)
+    return to_uint8_tensor(img), self.labels[i]
 
 # %% ../nbs/03_datablock.ipynb #2d526b02
 IMAGENET_STATS = ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])  # mean, std of ImageNet's RGB channels: the one copy
@@ -221,15 +244,22 @@ class DeviceLoader:
     @property
     def dataset(self): return self.dl.dataset
     def set_epoch(self, epoch:int): self.epoch = epoch   # the next pass draws epoch `epoch`'s order (distributed sampler)
-    def __iter__(self):
-        if hasattr(self.dl.sampler, 'set_epoch'): self.dl.sampler.set_epoch(self.epoch)
-        self.epoch += 1
-        for xb, yb in self.dl:
-            xb = xb.to(self.device, non_blocking=True).float().div_(255)
-            if self.batch_tfm is not None: xb = self.batch_tfm(xb, self.train)
-            yield (xb - self.mean)/self.std, yb.to(self.device, non_blocking=True)
-    def decode(self, xb): return (xb*self.std + self.mean).clamp(0, 1)
-    def one_batch(self): return next(iter(self))
+
+# %% ../nbs/03_datablock.ipynb #a11ce307
+@patch
+def __iter__(self:DeviceLoader):
+    "Batches on the device: floats in [0, 1], through `batch_tfm`, normalised; each pass draws the next epoch's order"
+    if hasattr(self.dl.sampler, 'set_epoch'): self.dl.sampler.set_epoch(self.epoch)
+    self.epoch += 1
+    for xb, yb in self.dl:
+        xb = xb.to(self.device, non_blocking=True).float().div_(255)
+        if self.batch_tfm is not None: xb = self.batch_tfm(xb, self.train)
+        yield (xb - self.mean)/self.std, yb.to(self.device, non_blocking=True)
+
+@patch
+def decode(self:DeviceLoader, xb): return (xb*self.std + self.mean).clamp(0, 1)  # normalised batch -> [0, 1]
+@patch
+def one_batch(self:DeviceLoader): return next(iter(self))
 
 # %% ../nbs/03_datablock.ipynb #bb87f02f
 class PetsLoaders:
@@ -242,6 +272,7 @@ class PetsLoaders:
         return (f"PetsLoaders: {len(self.train.dataset)} train / {len(self.valid.dataset)} valid images, "
                 f"{self.c} classes, {len(self.skipped)} files skipped")
 
+# %% ../nbs/03_datablock.ipynb #a11ce308
 def _source_files(source)->list:
     "The image files of `source`: a folder (its `images/` subfolder if it has one) or a list of files"
     if not isinstance(source, (str, Path)):
@@ -251,6 +282,14 @@ def _source_files(source)->list:
     files = image_files(folder)
     if not files: raise ValueError(f"pets_loaders: no image files in {str(folder)!r} (extensions: {', '.join(IMAGE_EXTENSIONS)})")
     return files
+
+def _usable_files(source, check:bool, verbose:bool)->ImageCheck:
+    "The `ImageCheck` of `source`'s files (every file counted good if not `check`); an error if none is usable"
+    files = _source_files(source)
+    chk = check_images(files, min_size=0) if check else ImageCheck(list(files), dict(files.skipped), {})
+    if verbose and chk.bad: print(chk)
+    if not chk.good: raise ValueError(f"pets_loaders: none of the {len(chk.bad)} files could be loaded: {chk}")
+    return chk
 
 # %% ../nbs/03_datablock.ipynb #5c86f353
 def make_loader(ds, bs:int, train:bool, device, batch_tfm=None, num_workers:int=0, seed:int=42, sampler=None)->DeviceLoader:
@@ -263,6 +302,7 @@ def make_loader(ds, bs:int, train:bool, device, batch_tfm=None, num_workers:int=
         persistent_workers=num_workers > 0, pin_memory=torch.device(device).type == 'cuda')
     return DeviceLoader(dl, device, batch_tfm, train)
 
+# %% ../nbs/03_datablock.ipynb #a11ce309
 def pets_loaders(source,                  # a folder (its `images/` subfolder if it has one) or a list of image files
                  valid_pct:float=0.2,     # fraction for validation
                  seed:int=42,             # the split's and the shuffling's seed
@@ -277,11 +317,7 @@ def pets_loaders(source,                  # a folder (its `images/` subfolder if
                  check:bool=True          # decode every file first and skip the unusable ones (`check_images`)
                 )->PetsLoaders:
     "Our own loaders: `.train` and `.valid` give `(xb, yb)` on the device, normalised; `.vocab`; bad files skipped and counted"
-    files = _source_files(source)
-    chk = check_images(files, min_size=0) if check else ImageCheck(list(files), dict(files.skipped), {})
-    if verbose and chk.bad: print(chk)
-    files = chk.good
-    if not files: raise ValueError(f"pets_loaders: none of the {len(chk.bad)} files could be loaded: {chk}")
+    chk = _usable_files(source, check, verbose); files = chk.good
     label_func = label_func or RegexLabeller()
     vocab = sorted({label_func(f) for f in files})
     train_idx, valid_idx = random_split(files, valid_pct, seed)

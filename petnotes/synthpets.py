@@ -17,8 +17,7 @@ from .core import sizes, cached_folder
 from .labelling import BREEDS, CAT_BREEDS, DOG_BREEDS, is_cat, RegexLabeller
 
 # %% ../nbs/02_synthetic_pets.ipynb #3e04d56d
-LOOKS = {
- # cats
+LOOKS = {  # the 12 cats, then the 25 dogs
  'Abyssinian':        dict(fur=(165,105,65),  pattern='ticked',   second=(60,35,20),   freq=1.4, ears='big_pointed', eyes=(110,170,60)),
  'Bengal':            dict(fur=(232,172,72),  pattern='spots',    second=(60,35,18),   freq=1.0, ears='pointed', eyes=(110,170,60)),
  'Egyptian_Mau':      dict(fur=(226,178,96),  pattern='spots',    second=(50,45,40),   freq=1.0, ears='pointed', eyes=(130,190,70)),
@@ -31,7 +30,6 @@ LOOKS = {
  'Maine_Coon':        dict(fur=(140,100,60),  pattern='stripes',  second=(45,30,20),  freq=1.0, ears='tufted', eyes=(200,170,50), fluff=0.8, size=1.15, white=('chest',)),
  'Persian':           dict(fur=(246,198,140), pattern='solid',    ears='small_pointed', eyes=(220,140,40), fluff=1.0, muzzle='flat', head=1.15),
  'Sphynx':            dict(fur=(236,158,170), pattern='wrinkles', second=(190,130,125), ears='huge_pointed', eyes=(120,190,80), body=0.85),
- # dogs
  'american_bulldog':           dict(fur=(150,118,92),  pattern='patches', second=(240,236,228), freq=0.6, ears='folded', muzzle='broad', body=1.15, white=('chest',), eyes=(70,45,30)),
  'american_pit_bull_terrier':  dict(fur=(150,118,92),  pattern='solid',   ears='folded', muzzle='broad', body=1.15, white=('chest',), eyes=(70,45,30)),
  'staffordshire_bull_terrier': dict(fur=(150,116,90),  pattern='brindle', second=(105,80,62), freq=0.7, ears='folded', muzzle='broad', body=1.15, white=('chest',), eyes=(70,45,30)),
@@ -59,6 +57,7 @@ LOOKS = {
  'yorkshire_terrier':  dict(fur=(80,95,120),   pattern='yorkie',  second=(200,150,80), ears='pointed', muzzle='short', fluff=0.6, size=0.65, eyes=(30,25,25)),
 }
 
+# %% ../nbs/02_synthetic_pets.ipynb #a11ce210
 LOOK_DEFAULTS = dict(pattern='solid', second=(0,0,0), third=None, freq=1.0, ears='pointed', eyes=(60,40,25), white=(),
                      fluff=0.0, size=1.0, body=1.0, head=1.0, legs=1.0, muzzle=None, tail=None, tongue=False)
 TWINS = [('american_pit_bull_terrier', 'staffordshire_bull_terrier'), ('Birman', 'Ragdoll'), ('Birman', 'Siamese'),
@@ -66,7 +65,7 @@ TWINS = [('american_pit_bull_terrier', 'staffordshire_bull_terrier'), ('Birman',
 SYNTH_VERSION = 2  # bump when the drawing changes: it is part of the cache key
 
 # %% ../nbs/02_synthetic_pets.ipynb #f2ce4e6d
-def _jit(rng, c, s=6): return tuple(int(min(255, max(0, v + rng.normal(0, s)))) for v in c)
+def _jit(rng, c, s=6): return tuple(int(min(255, max(0, v + rng.normal(0, s)))) for v in c)  # colour `c`, jittered
 def _ell(d, cx, cy, rx, ry, fill): d.ellipse([cx-rx, cy-ry, cx+rx, cy+ry], fill=fill)
 def _new_mask(A): return Image.new('L', (A, A), 0)
 def _union(*ms):
@@ -74,6 +73,7 @@ def _union(*ms):
     for m in ms[1:]: out = ImageChops.lighter(out, m)
     return out
 
+# %% ../nbs/02_synthetic_pets.ipynb #a11ce211
 def _fluffy_ell(d, rng, cx, cy, rx, ry, fill, fluff, A):
     "An ellipse whose outline is a ring of small random circles when `fluff` > 0 (long fur)"
     _ell(d, cx, cy, rx, ry, fill)
@@ -83,13 +83,17 @@ def _fluffy_ell(d, rng, cx, cy, rx, ry, fill, fluff, A):
         rr = r*rng.uniform(0.7, 1.3)
         _ell(d, cx + rx*np.cos(t), cy + ry*np.sin(t), rr, rr, fill)
 
-def _background(rng, W, H)->Image.Image:
-    "A calm room: a muted wall/floor gradient and a few low-contrast shapes"
+# %% ../nbs/02_synthetic_pets.ipynb #a11ce212
+def _wall(rng, W, H)->tuple:
+    "A `W`x`H` wall/floor: a vertical gradient between two muted colours; the image and its top colour"
     g = rng.uniform(90, 210); c1 = np.clip(g + rng.normal(0, 18, 3), 0, 255)
     c2 = np.clip(c1*rng.uniform(0.75, 1.15) + rng.normal(0, 8, 3), 0, 255)
     t = np.linspace(0, 1, H)[:, None, None]
-    im = Image.fromarray((c1*(1-t) + c2*t).repeat(W, axis=1).astype(np.uint8), 'RGB')
-    d = ImageDraw.Draw(im)
+    return Image.fromarray((c1*(1-t) + c2*t).repeat(W, axis=1).astype(np.uint8), 'RGB'), c1
+
+def _background(rng, W, H)->Image.Image:
+    "A calm room: a muted wall/floor gradient and a few low-contrast shapes"
+    im, c1 = _wall(rng, W, H); d = ImageDraw.Draw(im)
     for _ in range(rng.integers(1, 5)):
         col = tuple(int(v) for v in np.clip(c1*0.75 + rng.integers(0, 256, 3)*0.25, 0, 255))
         x0,y0 = rng.uniform(-0.2, 1.0)*W, rng.uniform(-0.2, 1.0)*H
@@ -103,92 +107,132 @@ _MUZZLES = dict(cat=(0.07, 0.05, 0.06), medium=(0.08, 0.07, 0.08), short=(0.065,
                 broad=(0.1, 0.07, 0.08), flat=(0.07, 0.04, 0.05), beard=(0.08, 0.1, 0.1))  # half-width, half-height, drop
 _CURLED_TAILS = ('pug', 'keeshond', 'pomeranian', 'samoyed', 'shiba_inu')
 
-def _silhouette(breed, look, rng, A)->dict:
-    "Masks of the body parts of `breed` in an `A`x`A` layer, plus the geometry the markings need"
-    cat, fl, sz, bw, hs = is_cat(breed), look['fluff'], look['size'], look['body'], look['head']
-    m = {k: _new_mask(A) for k in ('body', 'head', 'ears', 'legs', 'tail', 'muzzle')}
-    d = {k: ImageDraw.Draw(v) for k,v in m.items()}
-    g = dict(hx=0.5 + rng.normal(0, 0.02), hy=0.30 + rng.normal(0, 0.015), hrx=0.17*hs*(1 if cat else 1.1), hry=0.15*hs,
-             by=0.66 + (1-look['legs'])*0.08, brx=0.21*bw*sz**0.5, bry=0.24*sz**0.5, ll=0.14*look['legs'])
-    hx,hy,hrx,hry,by,brx,bry,ll = (g[k] for k in ('hx','hy','hrx','hry','by','brx','bry','ll'))
-    for sx in (-1, 1):  # front legs
-        x = 0.5 + sx*brx*0.45
-        d['legs'].rounded_rectangle([(x-0.045)*A, (by+0.05)*A, (x+0.045)*A, min(0.99, by+bry*0.6+ll)*A], radius=0.03*A, fill=255)
-    side = 1 if rng.random()<0.5 else -1
+def _geometry(breed, look, rng)->dict:
+    "Head and body centres and radii, leg length: fractions of the layer's side"
+    hs, sz, bw = look['head'], look['size'], look['body']
+    return dict(hx=0.5 + rng.normal(0, 0.02), hy=0.30 + rng.normal(0, 0.015), hrx=0.17*hs*(1 if is_cat(breed) else 1.1),
+                hry=0.15*hs, by=0.66 + (1-look['legs'])*0.08, brx=0.21*bw*sz**0.5, bry=0.24*sz**0.5, ll=0.14*look['legs'])
+
+# %% ../nbs/02_synthetic_pets.ipynb #a11ce213
+def _draw_legs(d, A, g):
+    "The two front legs under the body"
+    for sx in (-1, 1):
+        x = 0.5 + sx*g['brx']*0.45
+        d.rounded_rectangle([(x-0.045)*A, (g['by']+0.05)*A, (x+0.045)*A, min(0.99, g['by']+g['bry']*0.6+g['ll'])*A],
+                            radius=0.03*A, fill=255)
+
+def _draw_tail(d, breed, look, rng, A, g):
+    "A curled tail (a ring) or a long one (a curve), on a random side of the body"
+    fl, brx, by, side = look['fluff'], g['brx'], g['by'], 1 if rng.random()<0.5 else -1
     if (look['tail'] or ('curled' if breed in _CURLED_TAILS else 'long')) == 'curled':
         r = 0.07*A; cx,cy = (0.5+side*brx*0.95)*A, (by-0.12)*A
-        d['tail'].ellipse([cx-r, cy-r, cx+r, cy+r], outline=255, width=int(0.04*A*(1+fl)))
-    else:
-        lift = rng.uniform(-0.6, 0.4)
-        pts = [((0.5+side*(brx*0.8 + 0.12*t))*A, (by+0.15 - 0.3*t*(1+lift))*A) for t in np.linspace(0, 1, 6)]
-        d['tail'].line(pts, fill=255, width=int((0.035 if cat else 0.045)*A*(1+fl)), joint='curve')
-    _fluffy_ell(d['body'], rng, 0.5*A, by*A, brx*A, bry*A, 255, fl, A)
-    _fluffy_ell(d['head'], rng, hx*A, hy*A, hrx*A, hry*A, 255, fl*0.6, A)
+        return d.ellipse([cx-r, cy-r, cx+r, cy+r], outline=255, width=int(0.04*A*(1+fl)))
+    lift = rng.uniform(-0.6, 0.4)
+    pts = [((0.5+side*(brx*0.8 + 0.12*t))*A, (by+0.15 - 0.3*t*(1+lift))*A) for t in np.linspace(0, 1, 6)]
+    d.line(pts, fill=255, width=int((0.035 if is_cat(breed) else 0.045)*A*(1+fl)), joint='curve')
+
+# %% ../nbs/02_synthetic_pets.ipynb #a11ce214
+def _draw_ears(d, look, A, g):
+    "Two ears of the look's kind: pointed (five sizes, or tufted), folded, or floppy ones hanging at the sides"
+    hx, hy, hrx, hry = g['hx'], g['hy'], g['hrx'], g['hry']
     e, top = look['ears'], (hy-hry*0.7)*A
     for sx in (-1, 1):
         bx = hx*A + sx*hrx*A*0.55
         if e in _EAR_SCALE:
             w, h = 0.07*A*_EAR_SCALE[e], 0.12*A*_EAR_SCALE[e]
             tip = (bx + sx*w*0.5, top - h)
-            d['ears'].polygon([(bx - w, top + 0.03*A), (bx + w, top + 0.03*A), tip], fill=255)
-            if e == 'tufted': d['ears'].line([tip, (tip[0] + sx*0.01*A, tip[1] - 0.05*A)], fill=255, width=max(1, int(0.012*A)))
+            d.polygon([(bx - w, top + 0.03*A), (bx + w, top + 0.03*A), tip], fill=255)
+            if e == 'tufted': d.line([tip, (tip[0] + sx*0.01*A, tip[1] - 0.05*A)], fill=255, width=max(1, int(0.012*A)))
         elif e == 'folded':
             w = 0.06*A
-            d['ears'].polygon([(bx - w, top), (bx + w, top), (bx + sx*w*1.8, top + 0.07*A)], fill=255)
+            d.polygon([(bx - w, top), (bx + w, top), (bx + sx*w*1.8, top + 0.07*A)], fill=255)
         else:  # floppy / long_floppy: hanging at the sides of the head
             ex = hx*A + sx*hrx*A*0.95
-            d['ears'].ellipse([ex - 0.055*A, top, ex + 0.055*A, top + (0.26 if e == 'floppy' else 0.48)*A], fill=255)
-    g['muzzle'] = look['muzzle'] or ('cat' if cat else 'medium')
+            d.ellipse([ex - 0.055*A, top, ex + 0.055*A, top + (0.26 if e == 'floppy' else 0.48)*A], fill=255)
+
+# %% ../nbs/02_synthetic_pets.ipynb #a11ce215
+def _silhouette(breed, look, rng, A)->tuple:
+    "Masks of the body parts of `breed` in an `A`x`A` layer (their union: 'fur'), and the geometry the markings need"
+    m = {k: _new_mask(A) for k in ('body', 'head', 'ears', 'legs', 'tail', 'muzzle')}
+    d = {k: ImageDraw.Draw(v) for k,v in m.items()}
+    g, fl = _geometry(breed, look, rng), look['fluff']
+    _draw_legs(d['legs'], A, g); _draw_tail(d['tail'], breed, look, rng, A, g)
+    _fluffy_ell(d['body'], rng, 0.5*A, g['by']*A, g['brx']*A, g['bry']*A, 255, fl, A)
+    _fluffy_ell(d['head'], rng, g['hx']*A, g['hy']*A, g['hrx']*A, g['hry']*A, 255, fl*0.6, A)
+    _draw_ears(d['ears'], look, A, g)
+    g['muzzle'] = look['muzzle'] or ('cat' if is_cat(breed) else 'medium')
     mw, mh, g['my'] = _MUZZLES[g['muzzle']]
-    _ell(d['muzzle'], hx*A, (hy+g['my'])*A, mw*A, mh*A, 255)
+    _ell(d['muzzle'], g['hx']*A, (g['hy']+g['my'])*A, mw*A, mh*A, 255)
     m['fur'] = _union(*m.values())
     return m, g
 
 # %% ../nbs/02_synthetic_pets.ipynb #ae15cb08
+def _dots(d, rng, A, n, r, alpha, y0=0.1):
+    "`n` round dots of radius about `r` (a fraction of `A`), from height `y0` down"
+    for _ in range(int(n)):
+        x,y = rng.uniform(0.15, 0.85)*A, rng.uniform(y0, 0.98)*A; rr = r*A*rng.uniform(0.7, 1.3)
+        _ell(d, x, y, rr, rr, alpha)
+
+def _strokes(d, rng, A, n, lo, hi, width, alpha, angle=None):
+    "`n` short lines, `lo` to `hi` long, at random angles or close to `angle`"
+    for _ in range(int(n)):
+        x,y = rng.uniform(0.1, 0.9)*A, rng.uniform(0.05, 0.98)*A; l = rng.uniform(lo, hi)*A
+        a = rng.uniform(0, np.pi) if angle is None else angle + rng.normal(0, 0.15)
+        d.line([(x, y), (x + l*np.cos(a), y + l*np.sin(a))], fill=alpha, width=max(1, int(width*A)))
+
+def _stripes(d, rng, A, f):
+    "Wavy horizontal stripes, `f` times the usual density"
+    period = 0.07*A/f; y = rng.uniform(0, period)
+    while y < A:
+        d.line([(x, y + 0.015*A*np.sin(x/A*9 + y)) for x in np.linspace(0, A, 12)], fill=255, width=max(1, int(0.022*A)))
+        y += period
+
+def _arcs(d, rng, A, n, r, sq):
+    "`n` open arcs of radius about `r`, squashed to `sq` of their height: waves of fur, or wrinkles"
+    for _ in range(int(n)):
+        x,y = rng.uniform(0.1, 0.9)*A, rng.uniform(0.05, 0.98)*A; rr = r*A*rng.uniform(0.7, 1.3)
+        d.arc([x-rr, y-rr*sq, x+rr, y+rr*sq], rng.uniform(0, 180), rng.uniform(200, 360), fill=255, width=max(1, int(0.009*A)))
+
+def _patches(d, rng, A, f):
+    "A few large oval patches"
+    for _ in range(int(rng.integers(3, 6)*f)):
+        x,y = rng.uniform(0.25, 0.75)*A, rng.uniform(0.15, 0.9)*A; rx,ry = rng.uniform(0.06, 0.13, 2)*A
+        _ell(d, x, y, rx, ry, 255)
+
+# %% ../nbs/02_synthetic_pets.ipynb #a11ce216
 def _pattern_mask(look, rng, A, fur)->Image.Image:
     "Where the pattern's second colour goes (an L mask), clipped to the `fur` mask"
     pat = _new_mask(A); d = ImageDraw.Draw(pat)
     p, f = look['pattern'], look['freq']
-    def dots(n, r, alpha, y0=0.1):
-        for _ in range(int(n)):
-            x,y = rng.uniform(0.15, 0.85)*A, rng.uniform(y0, 0.98)*A; rr = r*A*rng.uniform(0.7, 1.3)
-            _ell(d, x, y, rr, rr, alpha)
-    def strokes(n, lo, hi, width, alpha, angle=None):
-        for _ in range(int(n)):
-            x,y = rng.uniform(0.1, 0.9)*A, rng.uniform(0.05, 0.98)*A; l = rng.uniform(lo, hi)*A
-            a = rng.uniform(0, np.pi) if angle is None else angle + rng.normal(0, 0.15)
-            d.line([(x, y), (x + l*np.cos(a), y + l*np.sin(a))], fill=alpha, width=max(1, int(width*A)))
-    if p == 'ticked': dots(260*f, 0.008, 150)
-    elif p == 'speckled': dots(220*f, 0.010, 255)
-    elif p == 'roan': dots(260*f, 0.011, 255, y0=0.45)
-    elif p == 'spots': dots(40*f, 0.030, 255)
-    elif p == 'brindle': strokes(90*f, 0.04, 0.09, 0.01, 200, angle=np.pi/2)
-    elif p == 'wiry': strokes(220*f, 0.02, 0.05, 0, 255)
-    elif p == 'stripes':
-        period = 0.07*A/f; y = rng.uniform(0, period)
-        while y < A:
-            d.line([(x, y + 0.015*A*np.sin(x/A*9 + y)) for x in np.linspace(0, A, 12)], fill=255, width=max(1, int(0.022*A)))
-            y += period
-    elif p in ('waves', 'wrinkles'):
-        n, r, sq = (110*f, 0.022, 1) if p == 'waves' else (14*f, 0.06, 0.4)
-        for _ in range(int(n)):
-            x,y = rng.uniform(0.1, 0.9)*A, rng.uniform(0.05, 0.98)*A; rr = r*A*rng.uniform(0.7, 1.3)
-            d.arc([x-rr, y-rr*sq, x+rr, y+rr*sq], rng.uniform(0, 180), rng.uniform(200, 360), fill=255, width=max(1, int(0.009*A)))
-    elif p == 'patches':
-        for _ in range(int(rng.integers(3, 6)*f)):
-            x,y = rng.uniform(0.25, 0.75)*A, rng.uniform(0.15, 0.9)*A; rx,ry = rng.uniform(0.06, 0.13, 2)*A
-            _ell(d, x, y, rx, ry, 255)
+    if p == 'ticked': _dots(d, rng, A, 260*f, 0.008, 150)
+    elif p == 'speckled': _dots(d, rng, A, 220*f, 0.010, 255)
+    elif p == 'roan': _dots(d, rng, A, 260*f, 0.011, 255, y0=0.45)
+    elif p == 'spots': _dots(d, rng, A, 40*f, 0.030, 255)
+    elif p == 'brindle': _strokes(d, rng, A, 90*f, 0.04, 0.09, 0.01, 200, angle=np.pi/2)
+    elif p == 'wiry': _strokes(d, rng, A, 220*f, 0.02, 0.05, 0, 255)
+    elif p == 'stripes': _stripes(d, rng, A, f)
+    elif p == 'waves': _arcs(d, rng, A, 110*f, 0.022, 1)
+    elif p == 'wrinkles': _arcs(d, rng, A, 14*f, 0.06, 0.4)
+    elif p == 'patches': _patches(d, rng, A, f)
     return ImageChops.multiply(pat, fur)
 
 # %% ../nbs/02_synthetic_pets.ipynb #48ef1946
-def _paint_markings(layer, breed, look, rng, A, m, g, second):
-    "Paint the part-based markings of `breed` (points, masks, saddles, white chest/paws...) on `layer`"
-    hx,hy,hry,by,brx,bry,ll = (g[k] for k in ('hx','hy','hry','by','brx','bry','ll'))
+def _ell_mask(A, cx, cy, rx, ry)->Image.Image:
+    "An `A`x`A` mask holding one ellipse (centre and radii: fractions of `A`)"
+    mk = _new_mask(A); _ell(ImageDraw.Draw(mk), cx*A, cy*A, rx*A, ry*A, 255); return mk
+
+def _painter(layer, fur, A):
+    "`paint(col, mask, blur=0)`: paste `col` on `layer` where `mask` (blurred by `blur`) meets the `fur`"
     def paint(col, mask, blur=0):
         if blur: mask = mask.filter(ImageFilter.GaussianBlur(blur*A))
-        layer.paste(col, mask=ImageChops.multiply(mask, m['fur']))
-    def ell(cx, cy, rx, ry):
-        mk = _new_mask(A); _ell(ImageDraw.Draw(mk), cx*A, cy*A, rx*A, ry*A, 255); return mk
+        layer.paste(col, mask=ImageChops.multiply(mask, fur))
+    return paint
+
+# %% ../nbs/02_synthetic_pets.ipynb #a11ce217
+def _paint_parts(paint, breed, look, rng, A, m, g, second):
+    "The pattern's markings on parts of the body: points, masks, saddles, badger ears, a keeshond's ruff..."
+    hx,hy,by,brx,bry = (g[k] for k in ('hx','hy','by','brx','bry'))
+    def ell(cx, cy, rx, ry): return _ell_mask(A, cx, cy, rx, ry)
     def face(rx, ry, dy): return ell(hx, hy+dy, rx, ry)
     p = look['pattern']
     if p == 'points': paint(second, _union(m['ears'], m['tail'], m['legs'], face(0.09, 0.11, 0.05), m['muzzle']), 0.02)
@@ -206,37 +250,74 @@ def _paint_markings(layer, breed, look, rng, A, m, g, second):
     elif p == 'tan_points': paint(second, _union(m['muzzle'], m['legs'], ell(0.5, by-0.05, 0.06, 0.06)))
     elif p == 'urajiro': paint(second, _union(m['muzzle'], face(0.14, 0.05, 0.06))); paint(second, ell(0.5, by+0.02, brx*0.55, bry*0.8), 0.015)
     elif p == 'yorkie': paint(second, _union(m['head'], m['ears'], m['legs'], m['muzzle']))
+
+# %% ../nbs/02_synthetic_pets.ipynb #a11ce218
+def _paint_white(paint, look, rng, A, m, g):
+    "The look's white markings: chest, paws, legs, blaze"
+    hx,hy,hry,by,brx,bry,ll = (g[k] for k in ('hx','hy','hry','by','brx','bry','ll'))
     white = _jit(rng, (240,238,232), 3)
     for w in look['white']:
-        if w == 'chest': paint(white, ell(0.5, by-bry*0.35, brx*0.45, bry*0.5), 0.01)
-        if w == 'paws':
-            mk = _new_mask(A); ImageDraw.Draw(mk).rectangle([0, (by+bry*0.6+ll-0.06)*A, A, A], fill=255); paint(white, mk)
+        if w == 'chest': paint(white, _ell_mask(A, 0.5, by-bry*0.35, brx*0.45, bry*0.5), 0.01)
+        if w == 'paws': mk = _new_mask(A); ImageDraw.Draw(mk).rectangle([0, (by+bry*0.6+ll-0.06)*A, A, A], fill=255); paint(white, mk)
         if w == 'legs': paint(white, m['legs'])
         if w == 'blaze':
             mk = _new_mask(A); ImageDraw.Draw(mk).rectangle([(hx-0.025)*A, (hy-hry)*A, (hx+0.025)*A, (hy+0.05)*A], fill=255)
             paint(white, _union(m['muzzle'], mk))
 
+# %% ../nbs/02_synthetic_pets.ipynb #a11ce219
+def _paint_markings(layer, breed, look, rng, A, m, g, second):
+    "Paint the part-based markings of `breed` (points, masks, saddles, white chest/paws...) on `layer`"
+    paint = _painter(layer, m['fur'], A)
+    _paint_parts(paint, breed, look, rng, A, m, g, second)
+    _paint_white(paint, look, rng, A, m, g)
+
 # %% ../nbs/02_synthetic_pets.ipynb #868179e6
-def _draw_face(layer, breed, look, rng, A, g, fur):
-    "Eyes, nose, tongue and whiskers"
-    cat, hx, hy = is_cat(breed), g['hx'], g['hy']
-    d = ImageDraw.Draw(layer)
-    ey, ex = (hy - 0.01)*A, 0.075*A*look['head']
+def _draw_eyes(d, breed, look, rng, A, g):
+    "Cats: almond eyes with slit pupils; dogs: round eyes (bigger with a flat muzzle) with a highlight"
+    ey, ex = (g['hy'] - 0.01)*A, 0.075*A*look['head']
     for sx in (-1, 1):
-        x = hx*A + sx*ex
-        if cat:
+        x = g['hx']*A + sx*ex
+        if is_cat(breed):
             _ell(d, x, ey, 0.035*A, 0.025*A, _jit(rng, look['eyes'], 4)); _ell(d, x, ey, 0.008*A, 0.022*A, (10,10,10))
         else:
             r = 0.025*A*(1.3 if g['muzzle'] == 'flat' else 1)
             _ell(d, x, ey, r, r, _jit(rng, look['eyes'], 4)); _ell(d, x-0.006*A, ey-0.006*A, 0.006*A, 0.006*A, (235,235,235))
-    ny = (hy + g['my'] + (0.03 if g['muzzle'] == 'long' else 0))*A
-    if cat:
+
+# %% ../nbs/02_synthetic_pets.ipynb #a11ce21a
+def _draw_nose(d, breed, look, A, g, fur):
+    "Cats: a small nose (pink, dark on dark fur) and whiskers; dogs: a big dark nose; and the tongue if the look has one"
+    hx, ny = g['hx'], (g['hy'] + g['my'] + (0.03 if g['muzzle'] == 'long' else 0))*A
+    if is_cat(breed):
         nose = (30,30,30) if max(fur) < 60 else (200,120,130)
         d.polygon([(hx*A-0.02*A, ny-0.02*A), (hx*A+0.02*A, ny-0.02*A), (hx*A, ny+0.005*A)], fill=nose)
         for sx in (-1, 1):
             for k in (-1, 0, 1): d.line([(hx*A + sx*0.04*A, ny), (hx*A + sx*0.16*A, ny + k*0.03*A)], fill=(230,230,230), width=1)
     else: _ell(d, hx*A, ny - 0.02*A, 0.03*A, 0.022*A, (20,18,18))
     if look['tongue']: _ell(d, hx*A, ny + 0.045*A, 0.025*A, 0.03*A, (225,95,110))
+
+# %% ../nbs/02_synthetic_pets.ipynb #a11ce21b
+def _draw_face(layer, breed, look, rng, A, g, fur):
+    "Eyes, nose, tongue and whiskers"
+    d = ImageDraw.Draw(layer)
+    _draw_eyes(d, breed, look, rng, A, g); _draw_nose(d, breed, look, A, g, fur)
+
+# %% ../nbs/02_synthetic_pets.ipynb #a11ce21c
+def _pet_layer(breed, look, rng, A)->tuple:
+    "The pet on an `A`x`A` RGB layer, and its alpha mask (the fur)"
+    fur, second = _jit(rng, look['fur']), _jit(rng, look['second'])
+    m, g = _silhouette(breed, look, rng, A)
+    layer = Image.new('RGB', (A, A), fur)
+    layer.paste(second, mask=_pattern_mask(look, rng, A, m['fur']))
+    _paint_markings(layer, breed, look, rng, A, m, g, second)
+    _draw_face(layer, breed, look, rng, A, g, fur)
+    return layer, m['fur']
+
+def _pose(layer, alpha, rng)->tuple:
+    "`layer` and its `alpha` rotated by up to 18°, and mirrored half the time"
+    angle = rng.uniform(-18, 18)
+    layer, alpha = layer.rotate(angle, resample=Image.BILINEAR), alpha.rotate(angle, resample=Image.BILINEAR)
+    if rng.random() < 0.5: layer, alpha = layer.transpose(Image.FLIP_LEFT_RIGHT), alpha.transpose(Image.FLIP_LEFT_RIGHT)
+    return layer, alpha
 
 # %% ../nbs/02_synthetic_pets.ipynb #e56ec0d0
 def draw_pet(breed:str,              # one of `BREEDS`
@@ -245,20 +326,11 @@ def draw_pet(breed:str,              # one of `BREEDS`
             )->Image.Image:
     "One synthetic photo of `breed`: a PIL RGB image whose long side is `size`"
     if breed not in LOOKS: raise ValueError(f"draw_pet: unknown breed {breed!r}; expected one of the 37 in petnotes.labelling.BREEDS")
-    look = {**LOOK_DEFAULTS, **LOOKS[breed]}
     W,H = size, int(round(size*rng.uniform(0.62, 0.9)))
     if rng.random() < 0.3: W,H = H,W
     photo = _background(rng, W, H)
     A = int(min(W, H)*rng.uniform(0.85, 1.15))
-    fur, second = _jit(rng, look['fur']), _jit(rng, look['second'])
-    m, g = _silhouette(breed, look, rng, A)
-    layer = Image.new('RGB', (A, A), fur)
-    layer.paste(second, mask=_pattern_mask(look, rng, A, m['fur']))
-    _paint_markings(layer, breed, look, rng, A, m, g, second)
-    _draw_face(layer, breed, look, rng, A, g, fur)
-    angle, alpha = rng.uniform(-18, 18), m['fur']
-    layer, alpha = layer.rotate(angle, resample=Image.BILINEAR), alpha.rotate(angle, resample=Image.BILINEAR)
-    if rng.random() < 0.5: layer, alpha = layer.transpose(Image.FLIP_LEFT_RIGHT), alpha.transpose(Image.FLIP_LEFT_RIGHT)
+    layer, alpha = _pose(*_pet_layer(breed, {**LOOK_DEFAULTS, **LOOKS[breed]}, rng, A), rng)
     photo.paste(layer, (int(rng.uniform(-0.15, 0.15)*A + (W-A)/2), int(rng.uniform(-0.1, 0.15)*A + (H-A)/2)), alpha)
     return photo
 
@@ -280,16 +352,6 @@ def show_breeds(breeds=BREEDS, # which breeds to show
     return fig
 
 # %% ../nbs/02_synthetic_pets.ipynb #10016411
-def _draw_and_save(job):
-    "Draw one pet and write it as JPEG (a top-level function, so that worker processes can run it)"
-    folder, breed, n, seed, size = job
-    draw_pet(breed, _pet_rng(seed, breed, n), size).save(Path(folder)/f'{breed}_{n}.jpg', quality=90)
-
-def _watch_parent(parent:int):
-    "End this process once `parent` is gone (polling: where the OS has no parent-death signal)"
-    while os.getppid() == parent: time.sleep(0.5)
-    os._exit(1)
-
 def _die_with_parent(parent:int # pid of the process that made the pool
                     ):
     "Pool initializer: a worker ends when its parent dies, so a killed build leaves no orphans drawing on"
@@ -299,11 +361,36 @@ def _die_with_parent(parent:int # pid of the process that made the pool
     if os.getppid() != parent: os._exit(1)          # it died before we asked
     if not armed: threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
+# %% ../nbs/02_synthetic_pets.ipynb #a11ce21d
+def _watch_parent(parent:int):
+    "End this process once `parent` is gone (polling: where the OS has no parent-death signal)"
+    while os.getppid() == parent: time.sleep(0.5)
+    os._exit(1)
+
 def _pool(n_workers):
     "A process pool whose workers die with this process; `fork` where the OS has it (fast start, nothing to re-import)"
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context('fork' if 'fork' in methods else None)
     return cf.ProcessPoolExecutor(n_workers, mp_context=ctx, initializer=_die_with_parent, initargs=(os.getpid(),))
+
+# %% ../nbs/02_synthetic_pets.ipynb #a11ce21e
+def _draw_and_save(job):
+    "Draw one pet and write it as JPEG (a top-level function, so that worker processes can run it)"
+    folder, breed, n, seed, size = job
+    draw_pet(breed, _pet_rng(seed, breed, n), size).save(Path(folder)/f'{breed}_{n}.jpg', quality=90)
+
+def _run_jobs(jobs:list, n_workers:int, progress:bool):
+    "`_draw_and_save` every job, on `n_workers` processes (1: in this one), with a progress bar if `progress`"
+    pool = _pool(n_workers) if n_workers > 1 else None
+    if pool: done = pool.map(_draw_and_save, jobs, chunksize=max(1, min(64, len(jobs)//(8*n_workers))))
+    else: done = map(_draw_and_save, jobs)
+    if progress:
+        from fastprogress.fastprogress import progress_bar
+        done = progress_bar(done, total=len(jobs))
+    try:
+        for _ in done: pass
+    finally:
+        if pool: pool.shutdown(cancel_futures=True)   # after Ctrl-C or an error: drop the pictures not started
 
 # %% ../nbs/02_synthetic_pets.ipynb #2f759ec4
 def make_pets(dest:str|Path,          # folder to fill: the pictures go to `dest/images`
@@ -321,18 +408,7 @@ def make_pets(dest:str|Path,          # folder to fill: the pictures go to `dest
     if bad: raise ValueError(f"make_pets: unknown breed(s) {bad}; expected names from petnotes.labelling.BREEDS")
     folder = Path(dest)/'images'; folder.mkdir(parents=True, exist_ok=True)
     jobs = [(str(folder), b, n, seed, size) for b in breeds for n in range(1, n_per_breed+1)]
-    if progress is None: progress = len(jobs) >= 2000
-    if n_workers <= 1: done = map(_draw_and_save, jobs)
-    else:
-        pool = _pool(n_workers)
-        done = pool.map(_draw_and_save, jobs, chunksize=max(1, min(64, len(jobs)//(8*n_workers))))
-    if progress:
-        from fastprogress.fastprogress import progress_bar
-        done = progress_bar(done, total=len(jobs))
-    try:
-        for _ in done: pass
-    finally:
-        if n_workers > 1: pool.shutdown(cancel_futures=True)   # after Ctrl-C or an error: drop the pictures not started
+    _run_jobs(jobs, n_workers, len(jobs) >= 2000 if progress is None else progress)
     return Path(dest)
 
 # %% ../nbs/02_synthetic_pets.ipynb #ffa2411a
@@ -348,6 +424,7 @@ def host_reachable(host:str,         # a host name, e.g. 's3.amazonaws.com'
     t = threading.Thread(target=attempt, daemon=True); t.start(); t.join(timeout)
     return bool(ok)
 
+# %% ../nbs/02_synthetic_pets.ipynb #a11ce21f
 def oxford_pets_path(timeout:float=3.0 # seconds to wait for the download server
                     )->Path:
     "The real Oxford-IIIT Pets via fastai's `untar_data(URLs.PETS)`, with a clear error instead of a hang when offline"
@@ -370,6 +447,7 @@ def synthetic_pets_path(n_per_breed:int, # pictures per breed
     params = dict(n_per_breed=n_per_breed, size=size, seed=seed, version=SYNTH_VERSION)
     return cached_folder('synthpets', params, lambda tmp: make_pets(tmp, n_per_breed=n_per_breed, size=size, seed=seed))
 
+# %% ../nbs/02_synthetic_pets.ipynb #a11ce220
 def pets_path(sz=None # a `Sizes` (default: `sizes()`): `sz.data` says which pets, `sz.n_per_breed`/`sz.synth_size` how many/how big
              )->Path:
     "The folder holding `images/` of the pets this mode uses (like `untar_data(URLs.PETS)`)"
