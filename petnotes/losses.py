@@ -14,14 +14,23 @@ from .softmax import shifted_exp, _float_activations
 # %% ../nbs/06_cross_entropy.ipynb #6a93fef3
 REDUCTIONS = ('mean', 'sum', 'none')
 
-def _check_inputs(inp:Tensor, targ:Tensor, reduction:str, fn:str, what:str):
-    "Raise a clear error unless `inp` is (batch, classes), `targ` holds one class index per row and `reduction` is known"
+def _reduce(loss:Tensor, reduction:str)->Tensor:
+    "Apply `reduction` ('mean', 'sum' or 'none') to per-item losses"
+    return loss.mean() if reduction=='mean' else loss.sum() if reduction=='sum' else loss
+
+# %% ../nbs/06_cross_entropy.ipynb #6a93fef4
+def _check_types(inp, targ, reduction:str, fn:str, what:str):
+    "Raise a clear error unless `reduction` is known and `inp`, `targ` are tensors, `inp` of floats"
     if reduction not in REDUCTIONS: raise ValueError(f"{fn}: reduction={reduction!r} is not one of {REDUCTIONS}")
     if not isinstance(inp, Tensor) or not isinstance(targ, Tensor):
         raise TypeError(f"{fn} takes tensors: {what} a float tensor of shape (N, C), targets a long tensor of shape (N,) "
                         f"of class indices; got {what} of type {type(inp).__name__}, targets of type {type(targ).__name__} "
                         f"(make them with torch.tensor)")
     if not inp.is_floating_point(): raise TypeError(f"{fn}: {what} must be floating point, got dtype {inp.dtype}")
+
+# %% ../nbs/06_cross_entropy.ipynb #6a93fef5
+def _check_shapes(inp:Tensor, targ:Tensor, fn:str, what:str):
+    "Raise a clear error unless `inp` is (batch, classes) and `targ` is (batch,) of integer class indices"
     if inp.ndim != 2: raise ValueError(f"{fn}: {what} must have 2 dims (batch, classes), got shape {tuple(inp.shape)}")
     if targ.ndim == 2 and targ.shape[1] == 1:
         raise ValueError(f"{fn}: targets have shape {tuple(targ.shape)}; expected ({targ.shape[0]},), one class index per row (use targ.squeeze(1))")
@@ -31,15 +40,20 @@ def _check_inputs(inp:Tensor, targ:Tensor, reduction:str, fn:str, what:str):
         raise TypeError(f"{fn}: targets must be integer class indices, got dtype {targ.dtype} (for one-hot targets use targ.argmax(1))")
     if targ.shape[0] != inp.shape[0]:
         raise ValueError(f"{fn}: batch sizes differ: {what} has {inp.shape[0]} rows, targets have {targ.shape[0]}")
-    if targ.shape[0]:
-        lo,hi = torch.aminmax(targ)
-        lo,hi = lo.item(),hi.item()
-        if lo < 0 or hi >= inp.shape[1]:
-            raise ValueError(f"{fn}: targets must be class indices in [0, {inp.shape[1]-1}], got values from {lo} to {hi}")
 
-def _reduce(loss:Tensor, reduction:str)->Tensor:
-    "Apply `reduction` ('mean', 'sum' or 'none') to per-item losses"
-    return loss.mean() if reduction=='mean' else loss.sum() if reduction=='sum' else loss
+# %% ../nbs/06_cross_entropy.ipynb #6a93fef6
+def _check_classes(inp:Tensor, targ:Tensor, fn:str):
+    "Raise a clear error unless every target is a class of `inp`: an index in `[0, C-1]`"
+    if not targ.shape[0]: return
+    lo, hi = (v.item() for v in torch.aminmax(targ))
+    if lo < 0 or hi >= inp.shape[1]:
+        raise ValueError(f"{fn}: targets must be class indices in [0, {inp.shape[1]-1}], got values from {lo} to {hi}")
+
+def _check_inputs(inp:Tensor, targ:Tensor, reduction:str, fn:str, what:str):
+    "Raise a clear error unless `inp` is (batch, classes), `targ` holds one class index per row and `reduction` is known"
+    _check_types(inp, targ, reduction, fn, what)
+    _check_shapes(inp, targ, fn, what)
+    _check_classes(inp, targ, fn)
 
 # %% ../nbs/06_cross_entropy.ipynb #e4f03876
 def nll(log_probs:Tensor, # (batch, classes) log probabilities, e.g. from `log_softmax` (nll does NOT take the log)
@@ -51,26 +65,30 @@ def nll(log_probs:Tensor, # (batch, classes) log probabilities, e.g. from `log_s
     return _reduce(-log_probs.gather(1, targ.long().unsqueeze(1)).squeeze(1), reduction)
 
 # %% ../nbs/06_cross_entropy.ipynb #4336dd6b
+def _ce_forward(ctx, logits:Tensor, t1:Tensor, reduction:str)->Tensor:
+    "Cross-entropy of `logits` against the (batch, 1) class indices `t1`, keeping softmax's pieces for the backward pass"
+    s, e, z = shifted_exp(_float_activations(logits, 'cross_entropy'), 1)  # log_softmax = s - log(z)
+    ctx.save_for_backward(e, z, t1)
+    ctx.reduction, ctx.dtype = reduction, logits.dtype
+    loss = z.log() - s.gather(1, t1)  # (batch, 1): -log_softmax at the target
+    loss = _reduce(loss.squeeze(1) if reduction == 'none' else loss, reduction)
+    return loss if loss.dtype == logits.dtype else loss.to(logits.dtype)
+
+# %% ../nbs/06_cross_entropy.ipynb #4336dd6c
+def _ce_backward(ctx, g:Tensor):
+    "The gradient of `_ce_forward` for the logits: `(softmax - one_hot) * g`, divided by the batch size for the mean"
+    e, z, t1 = ctx.saved_tensors
+    grad = (e / z).scatter_add_(1, t1, torch.full(t1.shape, -1., dtype=e.dtype, device=e.device))  # p - one_hot
+    if ctx.reduction == 'none': g = g.unsqueeze(1)
+    elif ctx.reduction == 'mean': g = g / t1.shape[0]
+    grad = grad.mul_(g)
+    return (grad if grad.dtype == ctx.dtype else grad.to(ctx.dtype)), None, None
+
+# %% ../nbs/06_cross_entropy.ipynb #4336dd6d
 class _CrossEntropy(torch.autograd.Function):
     "log_softmax + nll in one node; the gradient is written by hand: `(softmax - one_hot) * upstream`"
-    @staticmethod
-    def forward(ctx, logits, t1, reduction):
-        s, e, z = shifted_exp(_float_activations(logits, 'cross_entropy'), 1)  # log_softmax = s - log(z)
-        ctx.save_for_backward(e, z, t1)
-        ctx.reduction, ctx.dtype = reduction, logits.dtype
-        loss = z.log() - s.gather(1, t1)  # (batch, 1): -log_softmax at the target
-        loss = _reduce(loss.squeeze(1) if reduction == 'none' else loss, reduction)
-        return loss if loss.dtype == logits.dtype else loss.to(logits.dtype)
-
-    @staticmethod
-    @once_differentiable
-    def backward(ctx, g):
-        e,z,t1 = ctx.saved_tensors
-        grad = (e / z).scatter_add_(1, t1, torch.full(t1.shape, -1., dtype=e.dtype, device=e.device))  # p - one_hot
-        if ctx.reduction == 'none': g = g.unsqueeze(1)
-        elif ctx.reduction == 'mean': g = g / t1.shape[0]
-        grad = grad.mul_(g)
-        return (grad if grad.dtype == ctx.dtype else grad.to(ctx.dtype)), None, None
+    forward = staticmethod(_ce_forward)
+    backward = staticmethod(once_differentiable(_ce_backward))
 
 def cross_entropy(logits:Tensor, # (batch, classes) raw activations of the model
                   targ:Tensor,   # (batch,) integer class indices
