@@ -239,6 +239,7 @@ def _write(tmp:Path, model, meta:dict, text:str, extras:dict)->dict:
             elif os.path.lexists(tmp/name): (tmp/name).unlink()
     return skipped
 
+# %% ../nbs/10_interpretation.ipynb #a101000e
 def _publish(tmp:Path, dest:Path):
     "Make `tmp` the folder `dest`, replacing whatever was there, in two renames"
     if not os.path.lexists(dest): return os.replace(tmp, dest)
