@@ -16,6 +16,16 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 from .data import IMAGENET_STATS
+from fastcore.basics import patch
+
+# %% ../nbs/10_interpretation.ipynb #a1010001
+def _as_classes(preds, targs)->tuple:
+    "Predicted classes (the argmax of probabilities) and actual ones, as flat long tensors of the same length"
+    preds,targs = torch.as_tensor(preds),torch.as_tensor(targs).long().flatten()
+    if preds.ndim == 2: preds = preds.argmax(dim=1)
+    preds = preds.long().flatten()
+    if len(preds) != len(targs): raise ValueError(f"confusion_matrix: {len(preds)} predictions but {len(targs)} targets")
+    return preds, targs
 
 # %% ../nbs/10_interpretation.ipynb #39df3fd0
 def confusion_matrix(preds,         # predicted class indices (N,), or probabilities/logits (N, n_classes)
@@ -23,10 +33,7 @@ def confusion_matrix(preds,         # predicted class indices (N,), or probabili
                      n_classes:int  # number of classes
                     )->np.ndarray:
     "`cm[actual, predicted]`: how many items of each actual class were predicted as each class"
-    preds,targs = torch.as_tensor(preds),torch.as_tensor(targs).long().flatten()
-    if preds.ndim == 2: preds = preds.argmax(dim=1)
-    preds = preds.long().flatten()
-    if len(preds) != len(targs): raise ValueError(f"confusion_matrix: {len(preds)} predictions but {len(targs)} targets")
+    preds,targs = _as_classes(preds, targs)
     for name,v in (('predictions', preds), ('targets', targs)):
         if len(v) and (v.min() < 0 or v.max() >= n_classes):
             raise ValueError(f"confusion_matrix: {name} must be class indices in [0, {n_classes}); got {v.min().item()}..{v.max().item()}")
@@ -45,7 +52,14 @@ def most_confused(cm:np.ndarray, # a confusion matrix, `cm[actual, predicted]`
     pairs = [(vocab[i], vocab[j], int(cm[i, j])) for i,j in zip(*np.where(cm >= min_val))]
     return sorted(pairs, key=lambda p: p[2], reverse=True)
 
-# %% ../nbs/10_interpretation.ipynb #536123fe
+# %% ../nbs/10_interpretation.ipynb #a1010002
+def _write_counts(ax, cm:np.ndarray, normalize:bool):
+    "Write each cell's count (or fraction) in it, white on the dark cells"
+    thresh = cm.max() / 2.
+    for i, j in itertools.product(range(cm.shape[0]), range(cm.shape[1])):
+        ax.text(j, i, f'{cm[i, j]:.2f}' if normalize else f'{cm[i, j]}', ha='center', va='center', fontsize=7,
+                color='white' if cm[i, j] > thresh else 'black')
+
 def plot_confusion_matrix(cm:np.ndarray,       # `cm[actual, predicted]`
                           vocab,               # class names
                           normalize:bool=False,# show each row as fractions of the actual class
@@ -63,11 +77,7 @@ def plot_confusion_matrix(cm:np.ndarray,       # `cm[actual, predicted]`
     ax.set_xticks(ticks); ax.set_xticklabels(vocab, rotation=90, fontsize=7)
     ax.set_yticks(ticks); ax.set_yticklabels(vocab, fontsize=7)
     if plot_txt is None: plot_txt = len(vocab) <= 15
-    if plot_txt:
-        thresh = cm.max() / 2.
-        for i, j in itertools.product(range(cm.shape[0]), range(cm.shape[1])):
-            ax.text(j, i, f'{cm[i, j]:.2f}' if normalize else f'{cm[i, j]}', ha='center', va='center', fontsize=7,
-                    color='white' if cm[i, j] > thresh else 'black')
+    if plot_txt: _write_counts(ax, cm, normalize)
     ax.set_ylabel('Actual'); ax.set_xlabel('Predicted'); ax.set_title('Confusion matrix')
     fig.tight_layout()
     return fig
@@ -82,6 +92,7 @@ def top_losses(probs,     # (N, n_classes) probabilities
     losses = -probs.gather(1, targs[:, None])[:, 0].double().log()   # no floor: 1e-16 is a worse mistake than 1e-12
     return losses.topk(len(losses) if k is None else min(k, len(losses)))
 
+# %% ../nbs/10_interpretation.ipynb #a1010003
 def plot_top_losses(images,    # (N, 3, H, W) images in [0, 1] (denormalised), in the order of `probs`
                     probs, targs, vocab,
                     k:int=9,   # how many
@@ -120,6 +131,7 @@ def _check_keys(meta, where):
 
 # %% ../nbs/10_interpretation.ipynb #1b63c4c9
 def _check_stats(meta, where):
+    "The normalisation: 3 finite means in [0, 1], 3 finite positive standard deviations"
     for k,lo,hi in (('mean', 0, 1), ('std', 0, math.inf)):
         v = meta[k]
         if len(v) != 3 or not all(isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x) for x in v):
@@ -127,23 +139,30 @@ def _check_stats(meta, where):
         if not all(lo <= x <= hi for x in v) or (k == 'std' and min(v) <= 0):
             raise ModelError(f"{where}: {k!r} values must be in {'[0, 1]' if k == 'mean' else '(0, inf)'}, got {v!r}")
 
+# %% ../nbs/10_interpretation.ipynb #a1010004
+def _check_vocab(meta, where):
+    "2 or more different non-empty names, as many as `n_out`"
+    v = meta['vocab']
+    if len(v) < 2 or not all(isinstance(c, str) and c for c in v) or len(set(v)) != len(v):
+        raise ModelError(f"{where}: 'vocab' must be 2 or more different non-empty names, got {v[:5]!r}{'...' if len(v) > 5 else ''}")
+    if meta['n_out'] != len(v): raise ModelError(f"{where}: 'n_out' is {meta['n_out']} but 'vocab' has {len(v)} names")
+
+def _check_sizes(meta, where):
+    "8 <= img_size <= item_size <= 4096"
+    if not 8 <= meta['img_size'] <= meta['item_size'] <= 4096:
+        raise ModelError(f"{where}: sizes must satisfy 8 <= img_size <= item_size <= 4096, "
+                         f"got img_size={meta['img_size']}, item_size={meta['item_size']}")
+
+# %% ../nbs/10_interpretation.ipynb #a1010005
 def _plain_name(name:str)->bool: return bool(name) and '..' not in name and not any(c in name for c in '/\\:')
 
 def check_meta(meta:dict,                  # the contents of a `preprocessing.json`
                where='preprocessing.json'  # the file (or function) to name in errors
               )->dict:
     "`meta`, after checking every value `load_model` relies on; a `ModelError` naming the key otherwise"
-    _check_keys(meta, where)
-    v,w = meta['vocab'],meta['weights']
-    if len(v) < 2 or not all(isinstance(c, str) and c for c in v) or len(set(v)) != len(v):
-        raise ModelError(f"{where}: 'vocab' must be 2 or more different non-empty names, got {v[:5]!r}{'...' if len(v) > 5 else ''}")
-    if meta['n_out'] != len(v): raise ModelError(f"{where}: 'n_out' is {meta['n_out']} but 'vocab' has {len(v)} names")
-    if not 8 <= meta['img_size'] <= meta['item_size'] <= 4096:
-        raise ModelError(f"{where}: sizes must satisfy 8 <= img_size <= item_size <= 4096, "
-                         f"got img_size={meta['img_size']}, item_size={meta['item_size']}")
-    _check_stats(meta, where)
-    if not _plain_name(w) or w == 'preprocessing.json':
-        raise ModelError(f"{where}: 'weights' must be a plain file name inside the model folder, got {w!r}")
+    _check_keys(meta, where); _check_vocab(meta, where); _check_sizes(meta, where); _check_stats(meta, where)
+    if not _plain_name(meta['weights']) or meta['weights'] == 'preprocessing.json':
+        raise ModelError(f"{where}: 'weights' must be a plain file name inside the model folder, got {meta['weights']!r}")
     return meta
 
 # %% ../nbs/10_interpretation.ipynb #d4dbcd8f
@@ -180,6 +199,7 @@ def _complete(folder:Path)->bool:
     try: return is_model_folder(folder) and (folder/json.loads((folder/'preprocessing.json').read_text())['weights']).is_file()
     except (OSError, ValueError, KeyError, TypeError): return False
 
+# %% ../nbs/10_interpretation.ipynb #a1010006
 def recover_save(dest # a model folder
                 )->list:
     "Undo what a killed `save_model` left next to `dest`: restore the previous model if `dest` is gone, remove the rest"
@@ -204,6 +224,7 @@ def check_dest(dest,                      # the model folder about to be written
         raise FileExistsError(f"{dest} is a folder with other files and no petnotes model; it would be "
                               f"replaced whole (its files deleted): pass {force_name} to do that, or choose another folder")
 
+# %% ../nbs/10_interpretation.ipynb #a1010007
 def _write(tmp:Path, model, meta:dict, text:str, extras:dict)->dict:
     "Write the model folder's files into `tmp`; `{name: reason}` for the extras that failed"
     torch.save({k: v.detach().cpu() for k,v in model.state_dict().items()}, tmp/meta['weights'])
@@ -218,6 +239,7 @@ def _write(tmp:Path, model, meta:dict, text:str, extras:dict)->dict:
             elif os.path.lexists(tmp/name): (tmp/name).unlink()
     return skipped
 
+# %% ../nbs/10_interpretation.ipynb #a101000e
 def _publish(tmp:Path, dest:Path):
     "Make `tmp` the folder `dest`, replacing whatever was there, in two renames"
     if not os.path.lexists(dest): return os.replace(tmp, dest)
@@ -227,6 +249,16 @@ def _publish(tmp:Path, dest:Path):
     except BaseException: os.replace(old, dest); raise
     shutil.rmtree(old, ignore_errors=True)
 
+def _write_and_publish(dest:Path, model, meta:dict, text:str, extras:dict)->dict:
+    "Write the folder as a temporary sibling of `dest`, then make it `dest`; `{name: reason}` for skipped extras"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f'.{dest.name}.tmp-', dir=dest.parent))
+    try:
+        skipped = _write(tmp, model, meta, text, extras)
+        _publish(tmp, dest)
+    finally: shutil.rmtree(tmp, ignore_errors=True)   # gone already if published
+    return skipped
+
 # %% ../nbs/10_interpretation.ipynb #8ef02628
 class SavedModel(NamedTuple):
     "What `save_model` returns: the folder, and `{name: reason}` for the extras it could not write"
@@ -234,6 +266,7 @@ class SavedModel(NamedTuple):
     skipped: dict
     def __fspath__(self): return str(self.path)   # `Path(saved)`, `os.fspath(saved)`: the folder
 
+# %% ../nbs/10_interpretation.ipynb #a1010009
 def save_model(model,             # a `nn.Module`, or anything with `.model` (a `Learner`)
                dest,              # the model folder to write
                meta:dict,         # `model_meta(...)`
@@ -244,50 +277,56 @@ def save_model(model,             # a `nn.Module`, or anything with `.model` (a 
     dest,meta = Path(dest),check_meta(meta, where='save_model')
     text = json.dumps(meta, indent=1, allow_nan=False)
     recover_save(dest); check_dest(dest, force)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f'.{dest.name}.tmp-', dir=dest.parent))
-    try:
-        skipped = _write(tmp, getattr(model, 'model', model), meta, text, extras or {})
-        _publish(tmp, dest)
-    finally: shutil.rmtree(tmp, ignore_errors=True)   # gone already if published
-    return SavedModel(dest, skipped)
+    return SavedModel(dest, _write_and_publish(dest, getattr(model, 'model', model), meta, text, extras or {}))
 
 # %% ../nbs/10_interpretation.ipynb #73c19b3e
 class Predictor:
     "A model and its preprocessing, as `load_model` returns them: `predict(img)` like fastai's `Learner.predict`"
     def __init__(self, model, meta:dict): self.model,self.meta,self.vocab = model.eval(),meta,meta['vocab']
-    def preprocess(self, img)->torch.Tensor:
-        "A PIL image (or a file) as a normalised 1x3xSxS batch: the validation stages of the loaders"
-        from petnotes.presizing import presizing_tfms
-        from petnotes.data import load_rgb, to_8bit_rgb   # the loaders' own reader: same pixels as in training
-        item_tfm, batch_tfm = presizing_tfms(self.meta['item_size'], self.meta['img_size'])
-        img = to_8bit_rgb(img) if isinstance(img, Image.Image) else load_rgb(img, item_tfm.draft_size)
-        x = torch.from_numpy(np.array(item_tfm(img, False), dtype=np.uint8)).permute(2, 0, 1)
-        x = batch_tfm(x[None].float()/255, False)
-        mean,std = (torch.tensor(self.meta[k]).view(1, 3, 1, 1) for k in ('mean', 'std'))
-        return (x - mean)/std
-    @torch.no_grad()
-    def predict(self, img)->tuple:
-        "`(label, index, probabilities)` for one image"
-        probs = torch.softmax(self.model(self.preprocess(img).to(next(self.model.parameters()).device)), dim=1)[0].cpu()
-        i = int(probs.argmax())
-        return self.vocab[i], i, probs
-    def predict_files(self, files,    # image files
-                      top_k:int=3     # how many labels to keep per image, most likely first
-                     )->tuple:
-        "`(results, bad)`: `[{'image', 'top_k': [{'label', 'prob'}...]}]` for the files that read, `{file: reason}` for the rest"
-        if top_k < 1: raise ValueError(f"predict_files: top_k={top_k} must be at least 1")
-        results,bad = [],{}
-        for f in files:
-            if not Path(f).is_file(): bad[str(f)] = f"{Path(f).name}: {'a folder' if Path(f).is_dir() else 'no such file'}"; continue
-            try: probs = self.predict(f)[2]
-            except ValueError as e: bad[str(f)] = str(e); continue
-            vals,idx = probs.topk(min(top_k, len(self.vocab)))
-            results.append({'image': str(f), 'top_k': [{'label': self.vocab[i], 'prob': round(float(v), 4)} for v,i in zip(vals, idx)]})
-        return results, bad
+
+@patch
+def preprocess(self:Predictor, img)->torch.Tensor:
+    "A PIL image (or a file) as a normalised 1x3xSxS batch: the validation stages of the loaders"
+    from petnotes.presizing import presizing_tfms
+    from petnotes.data import load_rgb, to_8bit_rgb   # the loaders' own reader: same pixels as in training
+    item_tfm, batch_tfm = presizing_tfms(self.meta['item_size'], self.meta['img_size'])
+    img = to_8bit_rgb(img) if isinstance(img, Image.Image) else load_rgb(img, item_tfm.draft_size)
+    x = torch.from_numpy(np.array(item_tfm(img, False), dtype=np.uint8)).permute(2, 0, 1)
+    x = batch_tfm(x[None].float()/255, False)
+    mean,std = (torch.tensor(self.meta[k]).view(1, 3, 1, 1) for k in ('mean', 'std'))
+    return (x - mean)/std
+
+@patch
+def predict(self:Predictor, img)->tuple:
+    "`(label, index, probabilities)` for one image"
+    with torch.no_grad(): logits = self.model(self.preprocess(img).to(next(self.model.parameters()).device))
+    probs = torch.softmax(logits, dim=1)[0].cpu()
+    i = int(probs.argmax())
+    return self.vocab[i], i, probs
+
+@patch
+def _top_k(self:Predictor, f, top_k:int)->dict:
+    "`{'image', 'top_k': [{'label', 'prob'}...]}` for one file; a `ValueError` naming the file if it cannot be read"
+    if not Path(f).is_file(): raise ValueError(f"{Path(f).name}: {'a folder' if Path(f).is_dir() else 'no such file'}")
+    vals,idx = self.predict(f)[2].topk(min(top_k, len(self.vocab)))
+    return {'image': str(f), 'top_k': [{'label': self.vocab[i], 'prob': round(float(v), 4)} for v,i in zip(vals, idx)]}
+
+# %% ../nbs/10_interpretation.ipynb #a101000b
+@patch
+def predict_files(self:Predictor, files,    # image files
+                  top_k:int=3     # how many labels to keep per image, most likely first
+                 )->tuple:
+    "`(results, bad)`: `[{'image', 'top_k': [{'label', 'prob'}...]}]` for the files that read, `{file: reason}` for the rest"
+    if top_k < 1: raise ValueError(f"predict_files: top_k={top_k} must be at least 1")
+    results,bad = [],{}
+    for f in files:
+        try: results.append(self._top_k(f, top_k))
+        except ValueError as e: bad[str(f)] = str(e)
+    return results, bad
 
 # %% ../nbs/10_interpretation.ipynb #3309ab9b
 def _read_meta(folder:Path)->dict:
+    "The checked `preprocessing.json` of `folder`, or a `ModelError` naming the file"
     pj = folder/'preprocessing.json'
     if not folder.is_dir():
         old = _siblings(folder, 'old') if folder.parent.is_dir() else []
@@ -298,7 +337,9 @@ def _read_meta(folder:Path)->dict:
     except (OSError, ValueError) as e: raise ModelError(f"{pj} is not valid JSON ({e})") from None
     return check_meta(meta, where=str(pj))
 
+# %% ../nbs/10_interpretation.ipynb #a101000c
 def _read_weights(wf:Path)->dict:
+    "The state dict in `wf`, read weights-only, or a `ModelError` naming the file"
     if not wf.is_file(): raise ModelError(f"{wf} is missing")
     try:
         with warnings.catch_warnings():
@@ -312,7 +353,6 @@ def _read_weights(wf:Path)->dict:
         raise ModelError(f"{wf} holds a {type(state).__name__}, not a state dict of tensors")
     return state
 
-# %% ../nbs/10_interpretation.ipynb #dc75a2ee
 def _fit(model, state:dict, wf:Path, meta:dict):
     "Load `state` into `model`, or a `ModelError` that says which keys or shapes differ"
     want = model.state_dict()
@@ -326,6 +366,7 @@ def _fit(model, state:dict, wf:Path, meta:dict):
                                 f"{', '.join(ks[:3])}{'...' if len(ks) > 3 else ''} ({len(ks)})")
     model.load_state_dict(state)
 
+# %% ../nbs/10_interpretation.ipynb #a101000d
 def load_model(folder,        # a model folder written by `save_model` (or by `petnotes train`)
                device='cpu'   # where to put the model
               )->Predictor:

@@ -12,6 +12,7 @@ from functools import partial
 import numpy as np
 import torch
 from torch import Tensor
+from fastcore.basics import patch
 from .learner import Callback, CancelFitException, CancelValidException
 
 # %% ../nbs/08_lr_finder.ipynb #6e48ab62
@@ -32,23 +33,32 @@ class LRFinder(Callback):
                  stop_div:bool=True): # stop when the smoothed loss exceeds 4x the best one (or is NaN)
         self.start_lr, self.end_lr, self.num_it, self.stop_div = start_lr, end_lr, num_it, stop_div
     def before_fit(self): self.best_loss, self.stop_reason = float('inf'), None
-    def before_batch(self):
-        if not self.learn.training: return
-        pos = self.learn.train_iter / self.num_it
-        starts, ends = _per_group(self.start_lr, self.learn), _per_group(self.end_lr, self.learn)
-        self.learn.set_hyper('lr', [exp_schedule(s, e, pos) for s, e in zip(starts, ends)])
-    def after_batch(self):
-        if not self.learn.training: return
-        loss = float(self.learn.smooth_loss)
-        if loss < self.best_loss: self.best_loss = loss
-        if self.stop_div and math.isnan(loss): self.stop_reason = 'nan'; raise CancelFitException()
-        if self.stop_div and loss > 4 * self.best_loss: self.stop_reason = 'diverged'; raise CancelFitException()
-        if self.learn.train_iter + 1 >= self.num_it: self.stop_reason = 'num_it'; raise CancelFitException()
-    def before_validate(self): raise CancelValidException()
+    def before_validate(self): raise CancelValidException()   # no validation pass
 
+# %% ../nbs/08_lr_finder.ipynb #a0810002
 def _per_group(v, learn)->list:
-    n = len(learn.opt.param_groups)
-    return list(v) if isinstance(v, (list, tuple)) else [v] * n
+    "`v` as a list with one value per parameter group of `learn`'s optimiser"
+    return list(v) if isinstance(v, (list, tuple)) else [v] * len(learn.opt.param_groups)
+
+@patch
+def before_batch(self:LRFinder):
+    "Set this batch's learning rate(s) on the exponential schedule"
+    if not self.learn.training: return
+    pos = self.learn.train_iter / self.num_it
+    starts, ends = _per_group(self.start_lr, self.learn), _per_group(self.end_lr, self.learn)
+    self.learn.set_hyper('lr', [exp_schedule(s, e, pos) for s, e in zip(starts, ends)])
+
+# %% ../nbs/08_lr_finder.ipynb #a0810004
+@patch
+def after_batch(self:LRFinder):
+    "Stop at a NaN loss or at 4x the best one (if `stop_div`), or after `num_it` batches"
+    if not self.learn.training: return
+    loss = float(self.learn.smooth_loss)
+    if loss < self.best_loss: self.best_loss = loss
+    if self.stop_div and math.isnan(loss): self.stop_reason = 'nan'
+    elif self.stop_div and loss > 4 * self.best_loss: self.stop_reason = 'diverged'
+    elif self.learn.train_iter + 1 >= self.num_it: self.stop_reason = 'num_it'
+    if self.stop_reason: raise CancelFitException()
 
 # %% ../nbs/08_lr_finder.ipynb #5ebaa06a
 def trim_curve(lrs,        # learning rates, one per batch
@@ -97,12 +107,16 @@ def valley(lrs:Tensor, losses:Tensor, num_it:int)->tuple:
     return float(lrs[idx]), (float(lrs[idx]), losses[idx])
 
 # %% ../nbs/08_lr_finder.ipynb #1d738335
+def _np(v)->np.ndarray:
+    "A tensor (on any device) or a sequence as a numpy array"
+    return v.detach().cpu().numpy() if isinstance(v, Tensor) else np.asarray(v)
+
 def slide(lrs:Tensor, losses:Tensor, num_it:int,
           lr_diff:int=15,          # distance in points between the two pointers
           thresh:float=.005,       # the gradients must differ by more than this to keep sliding
           adjust_value:float=1.):  # multiply the suggestion by this
     "The learning rate where the loss gradient `lr_diff` points to the right stops differing: an interval slide rule"
-    losses_np = losses.detach().cpu().numpy() if isinstance(losses, Tensor) else np.asarray(losses)
+    losses_np = _np(losses)
     if len(losses_np) < lr_diff + 1:
         raise ValueError(f"slide needs at least lr_diff+1 = {lr_diff + 1} points on the curve, got {len(losses_np)}")
     grad = np.gradient(losses_np)
@@ -112,8 +126,7 @@ def slide(lrs:Tensor, losses:Tensor, num_it:int,
         local_min_lr = lrs[l]
         r, l = r - 1, l - 1
     suggestion = float(local_min_lr) * adjust_value
-    lrs_np = lrs.detach().cpu().numpy() if isinstance(lrs, Tensor) else np.asarray(lrs)
-    return suggestion, (suggestion, np.interp(np.log10(suggestion), np.log10(lrs_np), losses_np))
+    return suggestion, (suggestion, np.interp(np.log10(suggestion), np.log10(_np(lrs)), losses_np))
 
 # %% ../nbs/08_lr_finder.ipynb #36cdcd1a
 SuggestedLRs = collections.namedtuple('SuggestedLRs', ['minimum', 'steep', 'valley', 'slide'])
@@ -133,15 +146,23 @@ def _restore(learn, snap:dict):
     for p, g in zip(learn.model.parameters(), snap['grads']): p.grad = g
     learn.model.train(snap['training'])
 
+# %% ../nbs/08_lr_finder.ipynb #a0810007
+def _func_name(f)->str:
+    "The name of a suggestion function, or of the function a `partial` wraps"
+    return f.func.__name__ if isinstance(f, partial) else f.__name__
+
+def _labelled(res, points)->dict:
+    "{'name: suggested lr': point to mark} for `plot_lr_find`"
+    return {f'{name}: {lr:.2e}': p for name, lr, p in zip(res._fields, res, points)} if points else None
+
 # %% ../nbs/08_lr_finder.ipynb #c141d6a5
 def suggest_lrs(lrs, losses, num_it:int, # a recorded curve and the `num_it` of its run
                 suggest_funcs=(valley,)  # suggestion functions `f(lrs, losses, num_it) -> (lr, point)`
                )->tuple:
     "Trim the curve as fastai does and ask each function: (a namedtuple of suggestions, a list of points to mark)"
     funcs = suggest_funcs if isinstance(suggest_funcs, (list, tuple)) else (suggest_funcs,)
-    names = [f.func.__name__ if isinstance(f, partial) else f.__name__ for f in funcs]
     lrs, losses = trim_curve(lrs, losses, num_it)
-    Suggestions = collections.namedtuple('SuggestedLRs', names)
+    Suggestions = collections.namedtuple('SuggestedLRs', [_func_name(f) for f in funcs])
     if len(lrs) < 2:  # diverged (or NaN) almost at once: nothing to suggest from
         return Suggestions(*[float('nan')] * len(funcs)), []
     results = [f(lrs, losses, num_it) for f in funcs]
@@ -149,6 +170,7 @@ def suggest_lrs(lrs, losses, num_it:int, # a recorded curve and the `num_it` of 
 
 # %% ../nbs/08_lr_finder.ipynb #022de696
 def _check_lr_find_args(learn, start_lr, end_lr, num_it):
+    "A `ValueError` naming the bad argument, before anything is changed"
     starts, ends = (v if isinstance(v, (list, tuple)) else [v] for v in (start_lr, end_lr))
     for s, e in zip(starts, ends):
         if not (s > 0 and e > 0): raise ValueError(f"lr_find: start_lr and end_lr must be positive, got {start_lr!r} and {end_lr!r}")
@@ -156,6 +178,19 @@ def _check_lr_find_args(learn, start_lr, end_lr, num_it):
     if not isinstance(num_it, int) or num_it < 10:
         raise ValueError(f"lr_find: num_it must be an int >= 10 (the first tenth and last 5 points are dropped), got {num_it!r}")
     if len(learn.dls.train) == 0: raise ValueError("lr_find: the training data loader `dls.train` is empty")
+
+# %% ../nbs/08_lr_finder.ipynb #a0810008
+def _run_finder(learn, finder:LRFinder, num_it:int):
+    "Fit with `finder` for enough epochs to see `num_it` batches; restore the model whatever happens; the recorder"
+    snap = _snapshot(learn)
+    try:
+        with learn.no_logging(): learn.fit(num_it // len(learn.dls.train) + 1, cbs=finder)
+    finally: _restore(learn, snap)
+    learn.lr_finder, rec = finder, learn.recorder
+    if finder.stop_reason == 'nan' and len(rec.losses) <= num_it // 10 + 5:
+        print(f"lr_find: the loss was NaN after {len(rec.losses)} batch(es), at lr={rec.lrs[-1]:.2e}: "
+              "check the model and the data (nothing to suggest; the model was restored)")
+    return rec
 
 # %% ../nbs/08_lr_finder.ipynb #41efacb6
 def lr_find(learn,                   # a `petnotes.learner.Learner`
@@ -168,28 +203,21 @@ def lr_find(learn,                   # a `petnotes.learner.Learner`
            ):
     "Leslie Smith's LR range test: returns fastai-style `SuggestedLRs`; the model and optimiser are restored exactly"
     _check_lr_find_args(learn, start_lr, end_lr, num_it)
-    snap = _snapshot(learn)
-    finder = LRFinder(start_lr, end_lr, num_it, stop_div)
-    try:
-        with learn.no_logging(): learn.fit(num_it // len(learn.dls.train) + 1, cbs=finder)
-    finally: _restore(learn, snap)
-    learn.lr_finder = finder
-    rec = learn.recorder
-    if finder.stop_reason == 'nan' and len(rec.losses) <= num_it // 10 + 5:
-        print(f"lr_find: the loss was NaN after {len(rec.losses)} batch(es), at lr={rec.lrs[-1]:.2e}: "
-              "check the model and the data (nothing to suggest; the model was restored)")
-    if suggest_funcs is None:
-        if show_plot: plot_lr_find(rec.lrs, rec.losses)
-        return None
-    res, points = suggest_lrs(rec.lrs, rec.losses, num_it, suggest_funcs)
-    if show_plot: plot_lr_find(rec.lrs, rec.losses, suggestions=_labelled(res, points))
+    rec = _run_finder(learn, LRFinder(start_lr, end_lr, num_it, stop_div), num_it)
+    res, points = (None, None) if suggest_funcs is None else suggest_lrs(rec.lrs, rec.losses, num_it, suggest_funcs)
+    if show_plot: plot_lr_find(rec.lrs, rec.losses, suggestions=None if res is None else _labelled(res, points))
     return res
 
-# %% ../nbs/08_lr_finder.ipynb #83077022
-def _labelled(res, points)->dict:
-    "{'name: suggested lr': point to mark} for `plot_lr_find`"
-    return {f'{name}: {lr:.2e}': p for name, lr, p in zip(res._fields, res, points)} if points else None
+# %% ../nbs/08_lr_finder.ipynb #a0810009
+def _mark(ax, suggestions:dict):
+    "A marker per `{label: (lr, loss)}`, in the colours after the curve's, and a legend"
+    import matplotlib.pyplot as plt
+    colors = plt.rcParams['axes.prop_cycle'].by_key()['color'][1:]
+    for (name, (lr, loss)), c in zip(suggestions.items(), colors):
+        ax.plot(lr, float(loss), 'o', label=name, c=c)
+    ax.legend(loc='best')
 
+# %% ../nbs/08_lr_finder.ipynb #83077022
 def plot_lr_find(lrs, losses,          # the recorded curve
                  suggestions:dict=None, # {label: (lr, loss)} points to mark
                  skip_end:int=5,        # points to leave out at the end (they explode)
@@ -201,12 +229,18 @@ def plot_lr_find(lrs, losses,          # the recorded curve
     if skip_end: lrs, losses = lrs[:-skip_end], losses[:-skip_end]
     ax.plot(lrs, losses)
     ax.set_xscale('log'); ax.set_xlabel('Learning Rate'); ax.set_ylabel('Loss')
-    if suggestions:
-        colors = plt.rcParams['axes.prop_cycle'].by_key()['color'][1:]
-        for (name, (lr, loss)), c in zip(suggestions.items(), colors):
-            ax.plot(lr, float(loss), 'o', label=name, c=c)
-        ax.legend(loc='best')
+    if suggestions: _mark(ax, suggestions)
     return ax
+
+# %% ../nbs/08_lr_finder.ipynb #a081000a
+def _same_opt(a, b):
+    "Assert two optimiser `state_dict`s (or two `None`s) are equal, naming what differs"
+    if a is None or b is None: assert a is None and b is None, "optimiser created/removed"; return
+    assert a['param_groups'] == b['param_groups'], "optimiser hyper-parameters differ"
+    assert a['state'].keys() == b['state'].keys(), "optimiser state keys differ"
+    for i in a['state']:
+        for k, v in a['state'][i].items():
+            assert torch.equal(torch.as_tensor(v), torch.as_tensor(b['state'][i][k])), f"optimiser state {i}/{k} differs"
 
 # %% ../nbs/08_lr_finder.ipynb #8e15cad1
 def assert_same_state(a:dict, b:dict):
@@ -215,9 +249,4 @@ def assert_same_state(a:dict, b:dict):
     assert a['training'] == b['training'], "train/eval mode differs"
     for i, (g1, g2) in enumerate(zip(a['grads'], b['grads'])):
         assert (g1 is None and g2 is None) or (g1 is not None and g2 is not None and torch.equal(g1, g2)), f"gradient {i} differs"
-    if a['opt'] is None or b['opt'] is None: assert a['opt'] is None and b['opt'] is None, "optimiser created/removed"; return
-    assert a['opt']['param_groups'] == b['opt']['param_groups'], "optimiser hyper-parameters differ"
-    assert a['opt']['state'].keys() == b['opt']['state'].keys(), "optimiser state keys differ"
-    for i in a['opt']['state']:
-        for k, v in a['opt']['state'][i].items():
-            assert torch.equal(torch.as_tensor(v), torch.as_tensor(b['opt']['state'][i][k])), f"optimiser state {i}/{k} differs"
+    _same_opt(a['opt'], b['opt'])
