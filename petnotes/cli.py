@@ -5,14 +5,15 @@
 # %% auto #0
 __all__ = ['EXIT_OK', 'EXIT_FAILED', 'EXIT_USAGE', 'EXIT_BAD_DATA', 'EXIT_BAD_MODEL', 'EXIT_DIVERGED', 'EXIT_INTERRUPTED',
            'CliError', 'make_parser', 'data_folder', 'find_images', 'label_images', 'DistContext', 'check_device',
-           'init_distributed', 'shard', 'gather_lists', 'sum_across', 'broadcast_value', 'drop_unreadable', 'settings',
-           'check_out', 'load_data', 'build_model', 'make_learner', 'find_lr', 'choose_lr', 'fit', 'sync_from_rank0',
-           'evaluate', 'versions', 'write_run', 'train', 'predict', 'main']
+           'init_distributed', 'shard', 'gather_lists', 'sum_across', 'broadcast_value', 'settings', 'check_out',
+           'drop_unreadable', 'load_data', 'build_model', 'make_learner', 'find_lr', 'choose_lr', 'fit',
+           'sync_from_rank0', 'evaluate', 'versions', 'write_run', 'train', 'predict', 'main']
 
 # %% ../nbs/11_cli.ipynb #7a1c0e02
 import os, sys, re, json, time, math, inspect, argparse, importlib, contextlib
 from pathlib import Path
 
+# %% ../nbs/11_cli.ipynb #7a1c0e03
 class _Lazy:
     "A module imported on first use"
     def __init__(self, name:str): self._name,self._mod = name,None
@@ -20,6 +21,7 @@ class _Lazy:
         if self._mod is None: self._mod = importlib.import_module(self._name)
         return getattr(self._mod, attr)
 
+# %% ../nbs/11_cli.ipynb #7a1c0e04
 torch, dist = _Lazy('torch'), _Lazy('torch.distributed')
 core, labelling, synthpets = _Lazy('petnotes.core'), _Lazy('petnotes.labelling'), _Lazy('petnotes.synthpets')
 data, presizing = _Lazy('petnotes.data'), _Lazy('petnotes.presizing')
@@ -34,7 +36,6 @@ EXIT_BAD_DATA    = 3    # the images can't be used: missing folder, no images, l
 EXIT_BAD_MODEL   = 4    # `predict` was given a folder that is not a usable petnotes model
 EXIT_DIVERGED    = 5    # training stopped: the loss became infinite or NaN (nothing was saved)
 EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM (the shell's 128 + SIGINT)
-
 class CliError(Exception):
     "A problem with the user's input: shown as one line, and the process exits with `code`"
     def __init__(self, msg:str, code:int=EXIT_BAD_DATA): super().__init__(msg); self.code = code
@@ -49,11 +50,19 @@ def _arg(convert, ok, what:str):
         return v
     return parse
 
+# %% ../nbs/11_cli.ipynb #9e74d3bf
 def _count(lo:int, why:str=''): return _arg(int, lambda v: v >= lo, f"must be an integer >= {lo}{why}")
 _lr = _arg(lambda s: 'auto' if s.strip().lower() == 'auto' else float(s), lambda v: v == 'auto' or 0 < v < math.inf,
            "must be 'auto' or a positive number")
 _fraction = _arg(float, lambda v: 0 < v < 1, "must be a number between 0 and 1")
 
+def _version(pkg:str)->str|None:
+    "The installed version of `pkg`, or None"
+    from importlib import metadata
+    try: return metadata.version(pkg)
+    except metadata.PackageNotFoundError: return None
+
+# %% ../nbs/11_cli.ipynb #9e74d3c0
 _EXIT_HELP = """exit status:
   0 done   1 unexpected failure (a bug)   2 bad command line   3 unusable images/labels
   4 not a usable petnotes model folder   5 training diverged   130 interrupted"""
@@ -66,15 +75,9 @@ _TRAIN_EXAMPLES = """examples:
 
 """ + _EXIT_HELP
 
-def _version(pkg:str)->str|None:
-    "The installed version of `pkg`, or None"
-    from importlib import metadata
-    try: return metadata.version(pkg)
-    except metadata.PackageNotFoundError: return None
-
 # %% ../nbs/11_cli.ipynb #6a7b1c01
-def _train_args(t):
-    "The options of `petnotes train`"
+def _data_args(t):
+    "The options of `petnotes train` that say where the images and their labels are"
     g = t.add_argument_group('data')
     g.add_argument('--data', metavar='synthetic|oxford|PATH', help="the synthetic pets, the Oxford-IIIT Pets (downloaded), or a "
                    "folder of images, searched recursively (its images/ sub-folder if any). Default: the mode's pets")
@@ -83,6 +86,9 @@ def _train_args(t):
     g.add_argument('--pattern', default=labelling.PETS_PATTERN, metavar='REGEX', help="its first group is the label (default: %(default)s)")
     g.add_argument('--skip-unlabelled', action='store_true', help="train on the images --pattern labels, skip the others")
     g.add_argument('--valid-pct', type=_fraction, default=0.2, metavar='F', help="fraction held out for validation (default: %(default)s)")
+
+def _model_args(t):
+    "The options of `petnotes train` for the model and its training (defaults: the mode's sizes)"
     m = t.add_argument_group("model and training (defaults: the mode's sizes)")
     m.add_argument('--mode', choices=['quick', 'full'], help="quick (CPU) or full (the book's sizes, GPU); default: $PETNOTES_MODE, else full on a GPU")
     m.add_argument('--arch', help="architecture: petnet (quick), resnet18, resnet34 (full)...")
@@ -97,10 +103,30 @@ def _train_args(t):
     m.add_argument('--device', metavar='cpu|cuda|mps', help="default: the best available")
     m.add_argument('--workers', type=_count(0), metavar='N', help="DataLoader worker processes (at most one per core)")
     m.add_argument('--threads', type=_count(0), metavar='N', help="PyTorch's CPU threads; 0: its own choice (default: the mode's)")
+
+# %% ../nbs/11_cli.ipynb #6a7b1c03
+def _train_parser(sub, fmt):
+    "The sub-command `petnotes train` and its options: data, model and training, output"
+    t = sub.add_parser('train', formatter_class=fmt, epilog=_TRAIN_EXAMPLES, help='train a classifier and write it to --out',
+        description="Find and label the images, presize them, pick a learning rate with the finder, fine-tune a pretrained\n"
+                    "model, report the validation error and the most confused classes. Defaults come from the mode.")
+    _data_args(t); _model_args(t)
     o = t.add_argument_group('output')
     o.add_argument('--out', default='petnotes-model', metavar='DIR', help="folder for the model, report and plots (default: %(default)s)")
     o.add_argument('--force', action='store_true', help="replace --out even if it holds files that are not a petnotes model")
     o.add_argument('--quiet', action='store_true', help="no progress, only the summary and warnings")
+
+# %% ../nbs/11_cli.ipynb #6a7b1c04
+def _predict_parser(sub, fmt):
+    "The sub-command `petnotes predict` and its options"
+    pr = sub.add_parser('predict', formatter_class=fmt, epilog=_EXIT_HELP, help='label images with a trained model',
+        description="Print the top-k labels of each image with the model `petnotes train` wrote to OUT_DIR. Any size\n"
+                    "or mode (grey, RGBA, 16-bit...) is fine; images that cannot be read are skipped and counted.")
+    pr.add_argument('model_dir', metavar='OUT_DIR', help="the --out folder of `petnotes train`")
+    pr.add_argument('images', metavar='IMAGE', nargs='+', help="image files")
+    pr.add_argument('--top-k', type=_count(1), default=3, metavar='K', help="labels per image (default: %(default)s)")
+    pr.add_argument('--json', action='store_true', help="print JSON instead of text")
+    pr.add_argument('--device', metavar='cpu|cuda|mps', help="default: the best available")
 
 # %% ../nbs/11_cli.ipynb #6a7b1c02
 def make_parser()->argparse.ArgumentParser:
@@ -110,17 +136,7 @@ def make_parser()->argparse.ArgumentParser:
         description="Train an image classifier on a folder of labelled images, then predict with it.")
     p.add_argument('--version', action='version', version=f'petnotes {_version("petnotes")}')
     sub = p.add_subparsers(dest='command', metavar='COMMAND', required=True)
-    _train_args(sub.add_parser('train', formatter_class=fmt, epilog=_TRAIN_EXAMPLES, help='train a classifier and write it to --out',
-        description="Find and label the images, presize them, pick a learning rate with the finder, fine-tune a pretrained\n"
-                    "model, report the validation error and the most confused classes. Defaults come from the mode."))
-    pr = sub.add_parser('predict', formatter_class=fmt, epilog=_EXIT_HELP, help='label images with a trained model',
-        description="Print the top-k labels of each image with the model `petnotes train` wrote to OUT_DIR. Any size\n"
-                    "or mode (grey, RGBA, 16-bit...) is fine; images that cannot be read are skipped and counted.")
-    pr.add_argument('model_dir', metavar='OUT_DIR', help="the --out folder of `petnotes train`")
-    pr.add_argument('images', metavar='IMAGE', nargs='+', help="image files")
-    pr.add_argument('--top-k', type=_count(1), default=3, metavar='K', help="labels per image (default: %(default)s)")
-    pr.add_argument('--json', action='store_true', help="print JSON instead of text")
-    pr.add_argument('--device', metavar='cpu|cuda|mps', help="default: the best available")
+    _train_parser(sub, fmt); _predict_parser(sub, fmt)
     return p
 
 # %% ../nbs/11_cli.ipynb #b2912f38
@@ -218,6 +234,7 @@ def gather_lists(items:list, ctx=None)->list:
     out = [None]*ctx.world; dist.all_gather_object(out, list(items))
     return [x for part in out for x in part]
 
+# %% ../nbs/11_cli.ipynb #eaf3107d
 def sum_across(t, ctx=None):
     "`t` summed over all processes (a new tensor; `t` itself in a run of one)"
     if ctx and ctx.distributed: t = t.clone(); dist.all_reduce(t, op=dist.ReduceOp.SUM)
@@ -227,18 +244,6 @@ def broadcast_value(o, ctx=None):
     "Rank 0's `o`, on every process"
     if ctx and ctx.distributed: box = [o]; dist.broadcast_object_list(box, src=0); o = box[0]
     return o
-
-# %% ../nbs/11_cli.ipynb #1b91a773
-def drop_unreadable(files:list,   # image files
-                    labels:list,  # their labels
-                    ctx=None      # the distributed context (`init_distributed`); each process checks its share
-                   )->tuple:
-    "`(files, labels, unreadable)`: drop the files chapter 03's `check_images` cannot load, and say which they were"
-    mine = [(str(f), why) for f,why in data.check_images(shard(files, ctx), min_size=0).bad.items()]
-    bad = dict(gather_lists(mine, ctx))
-    keep = [(f,l) for f,l in zip(files, labels) if str(f) not in bad]
-    if not keep: raise CliError(f"none of the {len(files)} images can be read (e.g. {_some(sorted(Path(f).name for f in bad))}: {next(iter(bad.values()))})")
-    return [f for f,_ in keep], [l for _,l in keep], {Path(f): why for f,why in sorted(bad.items())}
 
 # %% ../nbs/11_cli.ipynb #8b1d0f01
 def settings(args:argparse.Namespace # parsed `petnotes train` arguments
@@ -265,21 +270,34 @@ def check_out(out:str,          # the --out folder
     if not os.access(parent, os.W_OK | os.X_OK): raise CliError(f"--out {out}: cannot write in {parent}", EXIT_USAGE)
     return out
 
-# %% ../nbs/11_cli.ipynb #8b1d0f04
-class _Progress:
-    "Messages on stderr, rank 0 only, unless quiet (the progress bars are the `Learner`'s)"
-    def __init__(self, on:bool): self.on = on
-    def __call__(self, msg:str):
-        if self.on: print(msg, file=sys.stderr, flush=True)
+# %% ../nbs/11_cli.ipynb #1b91a773
+def drop_unreadable(files:list,   # image files
+                    labels:list,  # their labels
+                    ctx=None      # the distributed context (`init_distributed`); each process checks its share
+                   )->tuple:
+    "`(files, labels, unreadable)`: drop the files chapter 03's `check_images` cannot load, and say which they were"
+    mine = [(str(f), why) for f,why in data.check_images(shard(files, ctx), min_size=0).bad.items()]
+    bad = dict(gather_lists(mine, ctx))
+    keep = [(f,l) for f,l in zip(files, labels) if str(f) not in bad]
+    if not keep: raise CliError(f"none of the {len(files)} images can be read (e.g. {_some(sorted(Path(f).name for f in bad))}: {next(iter(bad.values()))})")
+    return [f for f,_ in keep], [l for _,l in keep], {Path(f): why for f,why in sorted(bad.items())}
 
-def load_data(args, sz, ctx, folder:Path, out:Path, warn=print)->dict:
-    "Files, labels and chapter 03's loaders (with chapter 04's presizing) for this process; skipped files counted"
+# %% ../nbs/11_cli.ipynb #8b1d0f03
+def _usable_images(args, ctx, folder:Path, out:Path, warn=print)->tuple:
+    "`(files, labels, skipped)`: the labelled, readable images in `folder`; each kind of skip said, counted and named"
     listed = find_images(folder, exclude=[out])
     if listed.skipped: warn(f"skipping {len(listed.skipped)} odd file(s): {_some(f'{f.name} ({why})' for f,why in listed.skipped.items())}")
     files,labels,unlabelled = label_images(listed, folder, args.pattern, args.labels, args.skip_unlabelled)
     if unlabelled: warn(f"skipping {len(unlabelled)} unlabelled image(s): {_some(unlabelled)}")
     files,labels,unreadable = drop_unreadable(files, labels, ctx)
     if unreadable: warn(f"skipping {len(unreadable)} unreadable image(s): {_some(f.relative_to(folder) for f in unreadable)}")
+    def rel(f): return str(Path(f).relative_to(folder)).encode('utf-8', 'backslashreplace').decode()
+    skipped = dict(odd={rel(f): why for f,why in listed.skipped.items()}, unlabelled=[str(f) for f in unlabelled],
+                   unreadable={rel(f): why for f,why in unreadable.items()})
+    return files, labels, skipped
+
+def _loaders(args, sz, ctx, files:list, labels:list)->tuple:
+    "`(dls, workers)`: chapter 03's loaders over this process's shards, with chapter 04's presizing; too few images said first"
     if len(set(labels)) < 2: raise CliError(f"only one class ({labels[0]!r}) is left after skipping unreadable images")
     if int(args.valid_pct*len(files)) < 1:
         raise CliError(f"{len(files)} images are too few to hold out --valid-pct {args.valid_pct} for validation")
@@ -288,10 +306,14 @@ def load_data(args, sz, ctx, folder:Path, out:Path, warn=print)->dict:
     try: dls = data.pets_loaders(files, args.valid_pct, args.seed, item_tfm, batch_tfm, sz.bs, ctx.device, label_of.__getitem__,
                                  workers, verbose=False, rank=ctx.rank, world=ctx.world, check=False)
     except ValueError as e: raise CliError(str(e).replace('make_loader: ', '')) from None
+    return dls, workers
+
+# %% ../nbs/11_cli.ipynb #8b1d0f04
+def load_data(args, sz, ctx, folder:Path, out:Path, warn=print)->dict:
+    "Files, labels and chapter 03's loaders (with chapter 04's presizing) for this process; skipped files counted"
+    files,labels,skipped = _usable_images(args, ctx, folder, out, warn)
+    dls,workers = _loaders(args, sz, ctx, files, labels)
     valid = [files[i] for i in data.random_split(files, args.valid_pct, args.seed)[1]]   # the whole validation set, for the report
-    def rel(f): return str(Path(f).relative_to(folder)).encode('utf-8', 'backslashreplace').decode()
-    skipped = dict(odd={rel(f): why for f,why in listed.skipped.items()}, unlabelled=[str(f) for f in unlabelled],
-                   unreadable={rel(f): why for f,why in unreadable.items()})
     return dict(files=files, labels=labels, dls=dls, valid=valid, skipped=skipped, workers=workers)
 
 # %% ../nbs/11_cli.ipynb #edf71a51
@@ -301,21 +323,31 @@ def build_model(arch:str, n_out:int, pretrained:bool):
     except ValueError as e: raise CliError(f"--arch: {e}", EXIT_USAGE) from None
     except RuntimeError as e: raise CliError(f"{e} (on the command line: --no-pretrained or --mode quick)", EXIT_FAILED) from None
 
-def _callbacks()->tuple:
-    "`(History(), StopOnNonFinite())`: every epoch's row over several fits; a clear stop at a NaN or infinite loss"
+def _plain_value(v):
+    "A JSON-able number or string from a tensor/number/string"
+    if hasattr(v, 'item'): v = v.item()
+    return round(v, 6) if isinstance(v, float) else v
+
+def _history():
+    "A callback that keeps every epoch's row over several fits (`fine_tune` makes two)"
     class History(learner.Callback):
         order = 60
         def __init__(self): self.rows = []
         def after_epoch(self):
             rec = self.learn.recorder
             if rec.values: self.rows.append(dict(zip(rec.metric_names[1:-1], map(_plain_value, rec.values[-1]))))
+    return History()
+
+def _stop_on_nonfinite():
+    "A callback that stops the run at a NaN or infinite loss, with a message and `EXIT_DIVERGED`"
     class StopOnNonFinite(learner.Callback):
         def after_loss(self):
             if self.learn.training and not torch.isfinite(self.learn.loss).all(): raise CliError(
                 f"training stopped: the loss became {float(self.learn.loss.detach())} (epoch {self.learn.epoch+1}, batch "
                 f"{self.learn.iter+1}); nothing was saved. Try a lower --lr", EXIT_DIVERGED)
-    return History(), StopOnNonFinite()
+    return StopOnNonFinite()
 
+# %% ../nbs/11_cli.ipynb #edf71a53
 def _groups(m): return finetune.param_groups(getattr(m, 'module', m))   # the groups of the model inside DDP
 
 def make_learner(net, dls, ctx, quiet:bool=False, cbs=()):
@@ -323,6 +355,16 @@ def make_learner(net, dls, ctx, quiet:bool=False, cbs=()):
     show = ctx.is_main and not quiet
     return learner.Learner(net, dls, loss_func=losses.cross_entropy, metrics=[learner.error_rate], device=ctx.device,
                            progress=show, log=show, splitter=_groups, cbs=list(cbs))
+
+# %% ../nbs/11_cli.ipynb #a4ecd590
+def _ddp(model, ctx):
+    "`model` in `DistributedDataParallel`, on this process's GPU if it has one"
+    from torch.nn.parallel import DistributedDataParallel as DDP
+    # Every parameter is trainable when DDP registers them; while the body is frozen its parameters get no gradient
+    # (find_unused_parameters). BatchNorm statistics stay per process (no buffer broadcast in forward, so validation
+    # shards of unequal length cannot deadlock) and are taken from rank 0 before evaluating.
+    kw = dict(forward_sync_buffers=False) if 'forward_sync_buffers' in inspect.signature(DDP).parameters else dict(broadcast_buffers=False)
+    return DDP(model, device_ids=[ctx.device.index] if ctx.device.type == 'cuda' else None, find_unused_parameters=True, **kw)
 
 # %% ../nbs/11_cli.ipynb #a4ecd591
 def find_lr(learn, iters:int)->tuple:
@@ -350,15 +392,8 @@ def choose_lr(args, sz, model, dls, ctx, show=print)->tuple:
 
 def fit(model, dls, lr:float, sz, ctx, quiet:bool=False)->list:
     "Chapter 09's `fine_tune`, in `DistributedDataParallel` when several processes train; every epoch's row"
-    net = model
-    if ctx.distributed:
-        from torch.nn.parallel import DistributedDataParallel as DDP
-        # Every parameter is trainable when DDP registers them; while the body is frozen its parameters get no gradient
-        # (find_unused_parameters). BatchNorm statistics stay per process (no buffer broadcast in forward, so validation
-        # shards of unequal length cannot deadlock) and are taken from rank 0 before evaluating.
-        kw = dict(forward_sync_buffers=False) if 'forward_sync_buffers' in inspect.signature(DDP).parameters else dict(broadcast_buffers=False)
-        net = DDP(model, device_ids=[ctx.device.index] if ctx.device.type == 'cuda' else None, find_unused_parameters=True, **kw)
-    history,guard = _callbacks()
+    net = _ddp(model, ctx) if ctx.distributed else model
+    history,guard = _history(),_stop_on_nonfinite()
     finetune.fine_tune(make_learner(net, dls, ctx, quiet, cbs=[history, guard]), sz.epochs, base_lr=lr, freeze_epochs=sz.freeze_epochs)
     return history.rows
 
@@ -368,15 +403,19 @@ def sync_from_rank0(model, ctx=None):
     if ctx is None or not ctx.distributed: return
     for t in list(model.parameters()) + list(model.buffers()): dist.broadcast(t.data, src=0)
 
-def evaluate(model, dl, vocab:list, ctx=None)->dict:
-    "Chapter 10's `confusion_matrix` over this process's validation shard, summed over the processes, and what follows"
-    sync_from_rank0(model, ctx)
+def _confusion(model, dl, n_classes:int, ctx=None):
+    "Chapter 10's `confusion_matrix` of `model` over the batches of `dl`, summed over the processes"
     model.eval(); preds,targs = [],[]
     with torch.no_grad():
         for x,y in dl: preds.append(model(x).argmax(1).cpu()); targs.append(y.cpu())
     preds,targs = (torch.cat(t) if t else torch.zeros(0, dtype=torch.long) for t in (preds, targs))
-    cm = torch.as_tensor(interpret.confusion_matrix(preds, targs, len(vocab)), dtype=torch.long)
-    cm = sum_across(cm.to(ctx.device) if ctx else cm, ctx).cpu()
+    cm = torch.as_tensor(interpret.confusion_matrix(preds, targs, n_classes), dtype=torch.long)
+    return sum_across(cm.to(ctx.device) if ctx else cm, ctx).cpu()
+
+def evaluate(model, dl, vocab:list, ctx=None)->dict:
+    "Chapter 10's `confusion_matrix` over this process's validation shard, summed over the processes, and what follows"
+    sync_from_rank0(model, ctx)
+    cm = _confusion(model, dl, len(vocab), ctx)
     n,rows = int(cm.sum()),cm.sum(1)
     n_err = n - int(cm.trace())
     return dict(n_valid=n, n_errors=n_err, error_rate=n_err/n, accuracy=1-n_err/n, confusion_matrix=cm.tolist(),
@@ -384,11 +423,6 @@ def evaluate(model, dl, vocab:list, ctx=None)->dict:
                 most_confused=interpret.most_confused(cm.numpy(), vocab)[:5])
 
 # %% ../nbs/11_cli.ipynb #53a9f134
-def _plain_value(v):
-    "A JSON-able number or string from a tensor/number/string"
-    if hasattr(v, 'item'): v = v.item()
-    return round(v, 6) if isinstance(v, float) else v
-
 def versions()->dict:
     "Versions of what the run used"
     import platform
@@ -409,59 +443,78 @@ def _plot_confusion(cm, vocab, fn):
     fig = interpret.plot_confusion_matrix(np.array(cm), vocab, figsize=(s, s))
     fig.savefig(fn); plt.close(fig)
 
+def _writer(f, args:tuple, failed:dict):
+    "A file writer for `save_model`: `f(*args, path)`; a failure is noted in `failed` (and raised: the file is skipped)"
+    def write(p):
+        try: f(*args, p)
+        except Exception as e: failed[p.name] = f'{type(e).__name__}: {e}'; raise
+    return write
+
+# %% ../nbs/11_cli.ipynb #53a9f136
 def write_run(out:Path, model, meta:dict, report:dict, curve=None, force:bool=False):
     "Chapter 10's `save_model` with the report and the plots; what could not be drawn is in the report's `not_written`"
     failed = {}
-    def plot(f, *a):
-        def writer(p):
-            try: f(*a, p)
-            except Exception as e: failed[p.name] = f'{type(e).__name__}: {e}'; raise
-        return writer
-    extras = {'confusion_matrix.png': plot(_plot_confusion, report['confusion_matrix'], meta['vocab'])}
-    if curve: extras['lr_find.png'] = plot(_plot_lr_find, *curve)
+    extras = {'confusion_matrix.png': _writer(_plot_confusion, (report['confusion_matrix'], meta['vocab']), failed)}
+    if curve: extras['lr_find.png'] = _writer(_plot_lr_find, curve, failed)
     extras['report.json'] = lambda p: p.write_text(json.dumps({**report, 'not_written': failed}, indent=1))
     try: return interpret.save_model(model, out, meta, extras, force=force)
     except (OSError, interpret.ModelError) as e:
         raise CliError(f"the model was trained but could not be written to {out} ({type(e).__name__}: {e}); "
                        f"the previous content of {out} is unchanged", EXIT_FAILED) from None
 
-# %% ../nbs/11_cli.ipynb #4a9de621
-def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make_parser`)
-         )->dict:
-    "Run `petnotes train`: settings → data → model → lr → fine_tune → evaluation; rank 0 writes `args.out`. Returns the report"
-    t0 = time.perf_counter(); timings = {}
-    def lap(name, since): timings[name] = round(time.perf_counter() - since, 2); return time.perf_counter()
+# %% ../nbs/11_cli.ipynb #4a9de61f
+class _Laps:
+    "Seconds spent in each step of a run, by name, and in all"
+    def __init__(self): self.t0 = self.t = time.perf_counter(); self.timings = {}
+    def __call__(self, name:str): self.timings[name] = round(time.perf_counter() - self.t, 2); self.t = time.perf_counter()
+    def total(self)->float: self.timings['total'] = round(time.perf_counter() - self.t0, 2); return self.timings['total']
+
+# %% ../nbs/11_cli.ipynb #4a9de620
+def _start(args)->tuple:
+    "`(sz, ctx, show, folder, out, d)`: the settings, the checked `--out`, this process's data, and a line saying so"
     sz,ctx = settings(args)
     show = _Progress(ctx.is_main and not args.quiet)
     core.set_seed(args.seed)
     folder = data_folder(args.data, sz)
     out = check_out(args.out, folder, args.force)
     d = load_data(args, sz, ctx, folder, out, _Progress(ctx.is_main))   # skips are said even with --quiet
-    vocab,n_valid = d['dls'].vocab,len(d['valid'])
-    show(f"{len(d['files'])} images, {len(vocab)} classes: {len(d['files'])-n_valid} train, {n_valid} valid from {folder}"
+    n,n_valid = len(d['files']),len(d['valid'])
+    show(f"{n} images, {len(d['dls'].vocab)} classes: {n-n_valid} train, {n_valid} valid from {folder}"
          + (f" ({ctx.world} processes)" if ctx.distributed else ''))
-    t = lap('data', t0); core.set_seed(args.seed)
+    return sz, ctx, show, folder, out, d
+
+class _Progress:
+    "Messages on stderr, rank 0 only, unless quiet (the progress bars are the `Learner`'s)"
+    def __init__(self, on:bool): self.on = on
+    def __call__(self, msg:str):
+        if self.on: print(msg, file=sys.stderr, flush=True)
+
+def _petnet_cached()->bool:
+    "Is chapter 09's pretrained petnet body already in the cache?"
+    return (core.cache_dir()/(core.cache_key('petnet-body', **finetune.PETNET_RECIPE)+'.pth')).is_file()
+
+def _new_model(sz, ctx, n_out:int, seed:int, show=print):
+    "Chapter 09's model on the device; training's random stream is the same whether or not the body had to be built"
+    core.set_seed(seed)
     if sz.arch == 'petnet' and sz.pretrained and not _petnet_cached(): show("pretraining petnet's body (once per machine, minutes on a CPU)")
-    model = build_model(sz.arch, len(vocab), sz.pretrained).to(ctx.device)
-    core.set_seed(args.seed + 1)  # the same random stream for training whether or not the pretrained body had to be built
-    t = lap('model', t)
-    lr,curve = choose_lr(args, sz, model, d['dls'], ctx, show); t = lap('lr_find', t)
-    history = fit(model, d['dls'], lr, sz, ctx, args.quiet)
-    same = len(set(gather_lists([float(sum(p.detach().double().sum() for p in model.parameters()))], ctx))) == 1  # DDP kept copies equal
-    t = lap('train', t)
-    ev = evaluate(model, d['dls'].valid, vocab, ctx); lap('evaluate', t)
-    report = dict(command='petnotes train', argv=sys.argv[1:], mode=sz.mode, data=str(folder), **ev, vocab=vocab, lr=lr,
+    model = build_model(sz.arch, n_out, sz.pretrained).to(ctx.device)
+    core.set_seed(seed + 1)
+    return model
+
+# %% ../nbs/11_cli.ipynb #4a9de621
+def _replicas_equal(model, ctx)->bool:
+    "Did every process end with the same parameters (DDP kept the copies equal)?"
+    return len(set(gather_lists([float(sum(p.detach().double().sum() for p in model.parameters()))], ctx))) == 1
+
+def _report(args, sz, ctx, folder:Path, d:dict, ev:dict, lr:float, history:list, same:bool, timings:dict)->dict:
+    "What `report.json` holds: the evaluation, the settings, the data and its skips, the processes, timings, versions"
+    n_valid = len(d['valid'])
+    return dict(command='petnotes train', argv=sys.argv[1:], mode=sz.mode, data=str(folder), **ev, vocab=d['dls'].vocab, lr=lr,
         lr_source='lr_find valley' if args.lr == 'auto' else '--lr', sizes=dict(sz), workers=d['workers'], seed=args.seed,
         history=history, n_images=len(d['files']) + len(d['skipped']['unreadable']), n_train=len(d['files']) - n_valid,
         **{f'skipped_{k}': v for k,v in d['skipped'].items()}, valid_files=[str(f.relative_to(folder)) for f in d['valid']],
         device=str(ctx.device), world_size=ctx.world, valid_per_rank=gather_lists([len(d['dls'].valid.dataset)], ctx),
         replicas_equal=same, threads=torch.get_num_threads(), timings=timings, versions=versions())
-    if ctx.is_main:
-        meta = interpret.model_meta(sz.arch, vocab, sz.item_size, sz.img_size, labels=args.labels,
-                                    pattern=args.pattern if args.labels == 'name' else None)
-        timings['total'] = round(time.perf_counter() - t0, 2)
-        _summary(write_run(out, model, meta, report, curve, args.force), ev, lr, timings['total'])
-    return report
 
 def _summary(saved, ev:dict, lr:float, seconds:float):
     "What a run prints at the end (stdout), and what it could not write (stderr)"
@@ -470,31 +523,49 @@ def _summary(saved, ev:dict, lr:float, seconds:float):
     print(f"wrote {saved.path}/: " + ', '.join(sorted(p.name for p in Path(saved.path).iterdir())))
     if saved.skipped: print(f"not written: {_some(f'{k} ({v})' for k,v in saved.skipped.items())}", file=sys.stderr)
 
-def _petnet_cached()->bool:
-    "Is chapter 09's pretrained petnet body already in the cache?"
-    return (core.cache_dir()/(core.cache_key('petnet-body', **finetune.PETNET_RECIPE)+'.pth')).is_file()
+def _save(args, sz, out:Path, model, report:dict, curve, laps:_Laps):
+    "Rank 0's last step: the model folder with the report and plots, then the summary"
+    meta = interpret.model_meta(sz.arch, report['vocab'], sz.item_size, sz.img_size, labels=args.labels,
+                                pattern=args.pattern if args.labels == 'name' else None)
+    seconds = laps.total()
+    _summary(write_run(out, model, meta, report, curve, args.force), report, report['lr'], seconds)
+
+# %% ../nbs/11_cli.ipynb #4a9de623
+def train(args:argparse.Namespace # parsed `petnotes train` arguments (see `make_parser`)
+         )->dict:
+    "Run `petnotes train`: settings → data → model → lr → fine_tune → evaluation; rank 0 writes `args.out`. Returns the report"
+    laps = _Laps()
+    sz,ctx,show,folder,out,d = _start(args); laps('data')
+    model = _new_model(sz, ctx, len(d['dls'].vocab), args.seed, show); laps('model')
+    lr,curve = choose_lr(args, sz, model, d['dls'], ctx, show); laps('lr_find')
+    history = fit(model, d['dls'], lr, sz, ctx, args.quiet)
+    same = _replicas_equal(model, ctx); laps('train')
+    ev = evaluate(model, d['dls'].valid, d['dls'].vocab, ctx); laps('evaluate')
+    report = _report(args, sz, ctx, folder, d, ev, lr, history, same, laps.timings)
+    if ctx.is_main: _save(args, sz, out, model, report, curve, laps)
+    return report
 
 # %% ../nbs/11_cli.ipynb #37b91394
+def _print_predictions(res:list, bad:dict, as_json:bool):
+    "The top-k labels of each image as text, or all the answers (failures included) as JSON"
+    if as_json: print(json.dumps(res + [{'image': f, 'error': why} for f,why in bad.items()], indent=1))
+    else:
+        for r in res: print(r['image'] + ''.join(f"\n  {t['prob']:7.2%}  {t['label']}" for t in r['top_k']))
+
 def predict(args:argparse.Namespace # parsed `petnotes predict` arguments
            )->list:
     "Run `petnotes predict`: print the top-k labels per image, as text or JSON; unreadable images are counted"
     try: predictor = interpret.load_model(args.model_dir, check_device(args.device))
     except interpret.ModelError as e: raise CliError(str(e), EXIT_BAD_MODEL) from None
     res,bad = predictor.predict_files(args.images, args.top_k)
-    if args.json: print(json.dumps(res + [{'image': f, 'error': why} for f,why in bad.items()], indent=1))
-    else:
-        for r in res: print(r['image'] + ''.join(f"\n  {t['prob']:7.2%}  {t['label']}" for t in r['top_k']))
+    _print_predictions(res, bad, args.json)
     if not res: raise CliError(f"none of the {len(args.images)} images can be read: {_some(bad.values())}")
     if bad: print(f"petnotes predict: skipped {len(bad)} of {len(args.images)} image(s): {_some(bad.values())}", file=sys.stderr)
     return res
 
 # %% ../nbs/11_cli.ipynb #6e0a92f3
-def main(argv:list|None=None # the arguments (default: `sys.argv[1:]`)
-        )->int:
-    "The `petnotes` command: parse `argv`, run the sub-command, turn errors into one line and an exit code"
-    try: args = make_parser().parse_args(argv)
-    except SystemExit as e: return e.code if isinstance(e.code, int) else EXIT_USAGE
-    rank0 = int(os.environ.get('RANK', '0')) == 0
+def _run(args, rank0:bool)->int:
+    "Run the sub-command; every error becomes one line on stderr (rank 0's) and an exit code"
     try:
         with core.terminate_as_interrupt(): (train if args.command == 'train' else predict)(args)
         sys.stdout.flush()
@@ -512,6 +583,13 @@ def main(argv:list|None=None # the arguments (default: `sys.argv[1:]`)
         print(f"petnotes {args.command}: unexpected error: {type(e).__name__}: {' '.join(str(e).split())} "
               f"(PETNOTES_DEBUG=1 shows the traceback)", file=sys.stderr)
         return EXIT_FAILED
+
+def main(argv:list|None=None # the arguments (default: `sys.argv[1:]`)
+        )->int:
+    "The `petnotes` command: parse `argv`, run the sub-command, turn errors into one line and an exit code"
+    try: args = make_parser().parse_args(argv)
+    except SystemExit as e: return e.code if isinstance(e.code, int) else EXIT_USAGE
+    try: return _run(args, int(os.environ.get('RANK', '0')) == 0)
     finally:
         if 'torch' in sys.modules and dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
 

@@ -39,6 +39,7 @@ def _is_stub_stmt(s)->bool:
         return isinstance(e, ast.Name) and e.id == 'NotImplementedError'
     return False
 
+# %% ../nbs/12_exercises.ipynb #22814768
 def is_stub(fn # the learner's function
            )->bool:
     "Is `fn` not attempted yet: is its body (after the docstring) only `...`, `pass`, `return ...` or `raise NotImplementedError`?"
@@ -59,6 +60,7 @@ class Raised:
         "Is it an exception of type `kind` whose message contains `contains`?"
         return isinstance(self.exc, kind) and contains in str(self.exc)
 
+# %% ../nbs/12_exercises.ipynb #984e870d
 def _call(fn, args:tuple, kwargs:dict):
     "`fn(*args, **kwargs)`, or a `Raised` holding the exception (no traceback)"
     try: return fn(*args, **kwargs)
@@ -133,7 +135,6 @@ def tensor_problem(got, expected:Tensor, # what came back, what the reference re
     if zero.any(): return f"{_where(zero, 'has', 'have')} zeros where the answer is not 0"
     return f"off by up to {(g-e).abs().nan_to_num(math.inf).max().item():.3g}"
 
-# %% ../nbs/12_exercises.ipynb #3fc4bebd
 def _agrees(a, b, rtol:float=1e-5, atol:float=1e-6)->bool:
     "Do `a` and `b` hold the same numbers (NaNs equal, shapes equal, within tolerance)?"
     if isinstance(a, Raised) or isinstance(b, Raised) or isinstance(a, Tensor) != isinstance(b, Tensor): return False
@@ -162,6 +163,7 @@ def _verdict(res:CheckResult, case:Case=None, got=None, problem:str=None, mistak
     if mistake: lines.append(f"Known mistake '{mistake.name}': {mistake.hint} (see {mistake.section})")
     return '\n'.join(lines)
 
+# %% ../nbs/12_exercises.ipynb #62e9f366
 def _diagnose(case:Case, got, named:str|None, mistakes:list)->Mistake|None:
     "The known mistake that explains `got`: the one the case's check named, else the first whose `spots` sees it"
     for m in mistakes:
@@ -170,6 +172,40 @@ def _diagnose(case:Case, got, named:str|None, mistakes:list)->Mistake|None:
         if m.spots is not None and _call(m.spots, (case, got), {}) is True: return m
     return None
 
+# %% ../nbs/12_exercises.ipynb #62e9f367
+def _not_attempted(got)->bool:
+    "Did the call say 'not written yet': `...` returned, or `NotImplementedError` raised?"
+    return got is Ellipsis or (isinstance(got, Raised) and got.is_(NotImplementedError))
+
+def _problem(case:Case, got)->tuple:
+    "`(problem, mistake name)` for `got` as the answer to `case`; `problem` is `None` if it is right"
+    out = (None if case.rejects else str(got)) if isinstance(got, Raised) else _call(case.check, (got,), {})
+    if isinstance(out, Raised): out = f"could not read what came back ({out})"
+    return out if isinstance(out, tuple) else (out, None)
+
+# %% ../nbs/12_exercises.ipynb #62e9f368
+def _run_cases(res:CheckResult, fn, cases:list)->tuple|None:
+    "Run `fn` on each case into `res.passed`/`res.failed`; the first failure `(case, got, problem, named)`, or `None`"
+    first = None
+    for c in cases:
+        got = _call(fn, c.args, c.kwargs)
+        if _not_attempted(got): res.attempted, res.passed, res.failed = False, [], []; return None
+        problem, named = _problem(c, got)
+        if problem is None: res.passed.append(c.name); continue
+        res.failed.append(c.name)
+        if first is None: first = (c, got, problem, named)
+    return first
+
+# %% ../nbs/12_exercises.ipynb #62e9f369
+def _conclude(res:CheckResult, first:tuple|None, mistakes:list, quiet:bool=False)->CheckResult:
+    "Diagnose the first failure, write the verdict into `res` and print it unless `quiet`"
+    mistake = _diagnose(first[0], first[1], first[3], mistakes) if first else None
+    res.diagnosis = mistake.name if mistake else None
+    res.message = _verdict(res, *first[:3], mistake) if first else _verdict(res)
+    if not quiet: print(res.message)
+    return res
+
+# %% ../nbs/12_exercises.ipynb #62e9f36a
 def run_check(exercise:str, # the exercise's name, shown in the verdict
               fn,           # the learner's function
               cases:list,   # `Case`s, simplest first
@@ -177,23 +213,8 @@ def run_check(exercise:str, # the exercise's name, shown in the verdict
               quiet:bool=False  # return the result without printing the verdict
              )->CheckResult:
     "Run `fn` on every case, diagnose the first failure, print the verdict, return a `CheckResult`"
-    res, first = CheckResult(exercise), None
-    if is_stub(fn): res.attempted = False
-    for c in cases if res.attempted else []:
-        got = _call(fn, c.args, c.kwargs)
-        if got is Ellipsis or (isinstance(got, Raised) and got.is_(NotImplementedError)): res.attempted = False; break
-        out = (None if c.rejects else str(got)) if isinstance(got, Raised) else _call(c.check, (got,), {})
-        if isinstance(out, Raised): out = f"could not read what came back ({out})"
-        problem, named = out if isinstance(out, tuple) else (out, None)
-        if problem is None: res.passed.append(c.name); continue
-        res.failed.append(c.name)
-        if first is None: first = (c, got, problem, named)
-    if not res.attempted: res.passed, res.failed = [], []
-    mistake = _diagnose(first[0], first[1], first[3], mistakes) if res.attempted and first else None
-    res.diagnosis = mistake.name if mistake else None
-    res.message = _verdict(res, *first[:3], mistake) if res.attempted and first else _verdict(res)
-    if not quiet: print(res.message)
-    return res
+    res = CheckResult(exercise, attempted=not is_stub(fn))
+    return _conclude(res, _run_cases(res, fn, cases) if res.attempted else None, mistakes, quiet)
 
 # %% ../nbs/12_exercises.ipynb #bf2f044e
 def book_activations()->Tensor:
@@ -213,7 +234,6 @@ def _activation_inputs()->list:
             ('rows of different scales', torch.tensor([[100., 95., 90.], [-30., -20., -10.], [0., -30., -3.]]), {}),
             ('a masked class (-inf)', torch.tensor([[0., -math.inf, 1.], [2., 1., 0.]]), {})]
 
-# %% ../nbs/12_exercises.ipynb #9e07a36a
 def _dim(kwargs:dict)->int: return kwargs.get('dim', -1)
 
 def softmax_naive(x, dim=-1):
@@ -225,6 +245,7 @@ def softmax_global_max(x, dim=-1):
     e = (x - x.max()).exp()
     return e / e.sum(dim, keepdim=True)
 
+# %% ../nbs/12_exercises.ipynb #9e07a36a
 def _other_dim(ref):
     "A `spots` function: does the result agree with `ref` along some other dim than the case's?"
     def spots(case, got):
@@ -232,13 +253,12 @@ def _other_dim(ref):
         return any(_agrees(got, ref(x, o)) for o in range(x.ndim) if o != d)
     return spots
 
-# %% ../nbs/12_exercises.ipynb #d5a9790a
-WHERE_IT_BREAKS = "05, *Where the one-liner breaks*"
-
 def _matches(ref, **tol):
     "A check: the result matches the reference tensor `ref`"
     return lambda got: tensor_problem(got, ref, **tol)
 
+# %% ../nbs/12_exercises.ipynb #d5a9790a
+WHERE_IT_BREAKS = "05, *Where the one-liner breaks*"
 NO_DIM = Mistake('no_dim_argument', "take the class dimension as an argument, `dim=-1`, and use it", "05, *Softmax and log-softmax, stable*",
                  lambda c, got: isinstance(got, Raised) and got.is_(TypeError, "argument 'dim'"))
 
@@ -249,6 +269,7 @@ SOFTMAX_MISTAKES = [NO_DIM,
     Mistake('naive_overflow', "`exp` overflows above 88 in float32: subtract each row's max before `exp`", WHERE_IT_BREAKS, _like(softmax_naive)),
 ]
 
+# %% ../nbs/12_exercises.ipynb #d5a9790b
 def check_softmax(fn, # the learner's `softmax(x, dim=-1)`
                   quiet:bool=False)->CheckResult:
     "Check a softmax against `petnotes.softmax.softmax`, big and -inf logits included"
@@ -381,6 +402,7 @@ class SeededRandom(random.Random):
     def __init__(self, seed:int): super().__init__(seed); self.seed_ = seed
     def __repr__(self): return f"random.Random({self.seed_})"
 
+# %% ../nbs/12_exercises.ipynb #88b5f71b
 def _box_problem(got, w:int, h:int):
     "What is wrong with `got` as the largest square box inside a `w`x`h` image, or `None`"
     if not (isinstance(got, (tuple, list)) and len(got) == 4 and all(isinstance(v, (int, np.integer)) for v in got)):
@@ -395,7 +417,6 @@ def _box_problem(got, w:int, h:int):
     if l < 0 or t < 0 or r > w or b > h: return (f"the box goes outside the {w}x{h} image", 'swapped_axes' if r <= h and b <= w else None)
     return None
 
-# %% ../nbs/12_exercises.ipynb #7b9dc9c7
 def _centred(w:int, h:int):
     "A check: the centre square (either rounding of a half pixel is fine)"
     def check(got):
@@ -485,7 +506,6 @@ def _scalar_loss(ref:Tensor):
 
 def _picked(log_probs, targ): return log_probs[range(len(targ)), targ]
 
-# %% ../nbs/12_exercises.ipynb #d7e5210e
 LOSS_MISTAKES = [
     Mistake('labels_n1', "the labels are one class index per item, shape (N,), not (N, 1): index with `targ`, not `targ[i, 0]`",
             "06, *Bad input*", lambda c, got: isinstance(got, Raised) and got.is_(IndexError, 'too many indices')),
@@ -498,6 +518,7 @@ LOSS_MISTAKES = [
     Mistake('no_reduction', "return one number, the mean of the per-item losses", "06, *`nll`*"),
 ]
 
+# %% ../nbs/12_exercises.ipynb #d7e5210e
 def _loss_mistakes(log_probs_of, extra:list=())->list:
     "`LOSS_MISTAKES` with models: `log_probs_of(logits)` gives the log probabilities the loss indexes"
     models = {'sum_not_mean': lambda x, t: -_picked(log_probs_of(x), t).sum(), 'no_minus': lambda x, t: _picked(log_probs_of(x), t).mean(),
@@ -591,11 +612,11 @@ def _fraction(expected:Tensor, n:int):
         return None
     return check
 
+# %% ../nbs/12_exercises.ipynb #ab6d24a2
 def _raises(what:str, mistake:str):
     "A check for an input the function must refuse: returning anything is wrong"
     return lambda got: (f"returned a result for {what}; expected a ValueError", mistake)
 
-# %% ../nbs/12_exercises.ipynb #ab6d24a2
 def _broadcast_dim(r)->int|None:
     "The dimension a broadcasting error names ('... at non-singleton dimension 1'), or `None`"
     m = re.search(r'at non-singleton dimension (\d+)', str(r)) if isinstance(r, Raised) else None
@@ -622,7 +643,6 @@ def _floored(case, got)->bool:
 
 # %% ../nbs/12_exercises.ipynb #a6d1ed63
 ACC_SECTION = "07, *Step 2: metrics*"
-
 ACC_MISTAKES = [
     Mistake('no_argmax', "`preds` are activations (or probabilities), one per class: the prediction is the class with the largest, "
             "`preds.argmax(dim=-1)`; compare that with `targs`", ACC_SECTION, _acts_like(lambda p, t: (p == t).float().mean())),
@@ -681,7 +701,6 @@ def _suggests(lrs:Tensor, expected):
     return check
 
 VALLEY_SECTION = "08, *`valley`*"
-
 VALLEY_MISTAKES = [
     Mistake('off_by_one', "the point is `start + int(sections) + int(sections/2)` with `sections = (end - start)/3`: check each index", VALLEY_SECTION),
     Mistake('flat_curve_last', "with no decrease every length is 1, and `end - lds[end]` is -1, the last (largest) rate: start from `max_start = max_end = 0` and move them only on a longer stretch",
@@ -742,7 +761,6 @@ def _is_linear_ramp(case, got)->bool:
 
 # %% ../nbs/12_exercises.ipynb #a3f4eda6
 ONE_CYCLE_SECTION = "09, *The one-cycle schedule*"
-
 ONE_CYCLE_MISTAKES = [
     Mistake('phases_swapped', "the warm-up takes the first `pct_start` of the steps and the annealing the rest, not the other way round",
             ONE_CYCLE_SECTION, _lrs_like(lambda *a, **k: _two_phase(*a, **k, swap=True))),
@@ -753,6 +771,7 @@ ONE_CYCLE_MISTAKES = [
             ONE_CYCLE_SECTION),
 ]
 
+# %% ../nbs/12_exercises.ipynb #a3f4eda7
 def check_one_cycle(fn, # the learner's `one_cycle(n_steps, lr_max, div=25., div_final=1e5, pct_start=0.25, moms=(0.95,0.85,0.95))` -> (lrs, moms)
                     quiet:bool=False)->CheckResult:
     "Check a one-cycle schedule against `petnotes.finetune.one_cycle`: every step's learning rate and momentum"
@@ -780,7 +799,6 @@ def _rates_like(model):
     return spots
 
 DISCRIMINATIVE_SECTION = "09, *Discriminative learning rates*"
-
 DISCRIMINATIVE_MISTAKES = [
     Mistake('linear', "`slice(lo, hi)` spreads geometrically: each group's rate is a constant multiple of the previous one, not a constant step",
             DISCRIMINATIVE_SECTION, _rates_like(lambda lr, n: list(np.linspace(lr.start, lr.stop, n)) if isinstance(lr, slice) and lr.start else None)),
@@ -792,6 +810,7 @@ DISCRIMINATIVE_MISTAKES = [
             lambda c, got: not isinstance(c.args[0], slice) and (isinstance(got, (int, float)) or (hasattr(got, '__len__') and len(got) == 1 and c.args[1] > 1))),
 ]
 
+# %% ../nbs/12_exercises.ipynb #f9a9f9f3
 def check_discriminative_lrs(fn, # the learner's `discriminative_lrs(lr, n_groups)` -> one learning rate per group
                              quiet:bool=False)->CheckResult:
     "Check discriminative learning rates against `petnotes.finetune.discriminative_lrs`: a float, `slice(hi)`, `slice(lo, hi)`"
@@ -849,6 +868,7 @@ def _cm_soft(preds, targs, n_classes):
     if p.ndim != 2: raise ValueError('class indices: nothing to sum')
     return (torch.eye(n_classes, dtype=torch.float64)[torch.as_tensor(targs).long()].T @ p).numpy()
 
+# %% ../nbs/12_exercises.ipynb #af659e39
 def _sized_by_data(case, got)->bool:
     "Is `got` square, of the size the data suggests (largest index + 1, or how many distinct classes), not `n_classes`?"
     preds, targs, n = case.args
@@ -872,7 +892,6 @@ def _normalised(case, got)->bool:
 
 # %% ../nbs/12_exercises.ipynb #5d9472dd
 CM_SECTION = "10, *The confusion matrix*"
-
 CM_MISTAKES = [
     Mistake('transposed', "rows are the actual classes, columns the predictions: count `cm[targ, pred]` (scikit-learn's "
             "`confusion_matrix(y_true, y_pred)` takes the targets *first*)", CM_SECTION, _like(lambda p, t, n: confusion_matrix(p, t, n).T)),
@@ -893,6 +912,7 @@ CM_MISTAKES = [
             "`ValueError` instead of counting it in another cell (numpy wraps -1 round to the last class)", CM_SECTION),
 ]
 
+# %% ../nbs/12_exercises.ipynb #5d9472de
 def check_confusion_matrix(fn, # the learner's `confusion_matrix(preds, targs, n_classes)` -> `cm[actual, predicted]` counts
                            quiet:bool=False)->CheckResult:
     "Check a confusion matrix against `petnotes.interpret.confusion_matrix`: counts, every class, probabilities, bad input"
