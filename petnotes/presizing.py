@@ -114,18 +114,22 @@ def zoom_mat(zoom:torch.Tensor, # `n` zoom factors (>1 zooms in)
     col_pct,row_pct = torch.as_tensor(col_pct).float(),torch.as_tensor(row_pct).float()
     return affine_mat(s, 0, (1-s)*(2*col_pct-1), 0, s, (1-s)*(2*row_pct-1))
 
-# %% ../nbs/04_presizing.ipynb #9a0094e0
 def _grid_pos(n, sub, like): # normalised centres of the `n*sub` samples along one axis: -1, 1 are the first, last pixel
     k = (torch.arange(n*sub, device=like.device, dtype=like.dtype) + 0.5)/sub - 0.5
     return -1 + 2*k/max(n-1, 1)
+
+# %% ../nbs/04_presizing.ipynb #9a0094e0
 def homography_grid(mat:torch.Tensor, # n,3,3 maps from output to input normalised coordinates
                     h:int, w:int, # output size
                     sub:int=1 # samples per output pixel along each axis, at the centres of a `sub`x`sub` split of it
                    )->torch.Tensor:
     "The n,h*sub,w*sub,2 grid for `F.grid_sample(align_corners=True)`: where each output (sub)pixel is read in the input"
-    X,Y,m = _grid_pos(w, sub, mat)[None, None, :],_grid_pos(h, sub, mat)[None, :, None],mat[:, :, :, None, None]
-    gx,gy,gz = [m[:, i, 0]*X + m[:, i, 1]*Y + m[:, i, 2] for i in range(3)]   # n,h,w each: the map over the grid
-    return torch.stack([gx/gz, gy/gz], -1)
+    X,Y = _grid_pos(w, sub, mat),_grid_pos(h, sub, mat)
+    persp = bool((mat[:, 2] != mat.new_tensor([0, 0, 1])).any())       # affine maps only: z is 1, no division
+    mX,mY,g = mat[..., 0, None]*X,mat[..., 1, None]*Y,mat.new_empty(len(mat), 2+persp, len(Y), len(X))
+    for i in range(2+persp): torch.add(mX[:, i, None], mY[:, i, :, None], out=g[:, i]).add_(mat[:, i, 2, None, None])
+    if persp: g[:, :2].div_(g[:, 2:])                                  # the perspective division, in place
+    return g[:, :2].permute(0, 2, 3, 1)    # x, y (and z) are planes of one buffer: every pass above is contiguous
 
 # %% ../nbs/04_presizing.ipynb #478cafd8
 def homography_from_points(src:torch.Tensor, # n,4,2 points
@@ -153,13 +157,14 @@ def warp_mat(warp_x:torch.Tensor, # `n` horizontal warp magnitudes (fastai's `dr
 # %% ../nbs/04_presizing.ipynb #a81cebaa
 def lighting(x:torch.Tensor, # n,c,h,w images in [0,1]
              brightness:torch.Tensor, # n values in (0,1); 0.5 leaves the image alone
-             contrast:torch.Tensor # n positive values; 1 leaves the image alone
+             contrast:torch.Tensor, # n positive values; 1 leaves the image alone
+             inplace:bool=False # overwrite `x` (a batch nothing else reads): no new batch is allocated
             )->torch.Tensor:
     "Brightness and contrast in logit space (as fastai): no coordinates move, so nothing is resampled"
     b = torch.as_tensor(brightness, dtype=x.dtype, device=x.device).view(-1, 1, 1, 1)
     c = torch.as_tensor(contrast, dtype=x.dtype, device=x.device).view(-1, 1, 1, 1)
     if bool((b == 0.5).all()) and bool((c == 1).all()): return x
-    return torch.logit(x, eps=1e-7).add_(torch.logit(b)).mul_(c).sigmoid_()
+    return (x.logit_(1e-7) if inplace else torch.logit(x, eps=1e-7)).add_(torch.logit(b)).mul_(c).sigmoid_()
 
 # %% ../nbs/04_presizing.ipynb #04b00003
 def _check_draw(min_scale, min_zoom, max_zoom, max_lighting):
@@ -237,7 +242,7 @@ def traditional_augment(x:torch.Tensor, # n,c,s,s float images: the whole square
     for m in _traditional_steps(p, (h-1)/h * frame/(frame-1)):   # a: this image's coordinates -> the item's
         x = F.grid_sample(x, homography_grid(m.to(device=x.device, dtype=x.dtype), h, w), mode='bilinear',
                           padding_mode=pad_mode, align_corners=True)
-    return lighting(x, p['brightness'], p['contrast'])
+    return lighting(x, p['brightness'], p['contrast'], inplace=True)   # x is ours: grid_sample made it
 
 # %% ../nbs/04_presizing.ipynb #9db46a7a
 def input_pixels_per_output_pixel(mat:torch.Tensor, # n,3,3 maps from output to input normalised coordinates
@@ -276,6 +281,13 @@ def _prefilter(out, x, grid, scale, max_unfiltered, pad_mode):
         out[need] = F.grid_sample(gaussian_blur(x[need], prefilter_sigma(scale[need])), grid[need],
                                   mode='bilinear', padding_mode=pad_mode, align_corners=True)
 
+def _block_mean(x, sub):
+    "The mean of each `sub`x`sub` block, as `F.avg_pool2d(x, sub)` computes it, by adding strided views (faster on a CPU)"
+    v = [x[..., i::sub, j::sub] for i in range(sub) for j in range(sub)]
+    out = v[0] + v[1]
+    for vi in v[2:]: out += vi
+    return out.div_(sub*sub)
+
 def resample_once(x:torch.Tensor, # n,c,h,w float images
                   mat:torch.Tensor, # n,3,3 maps from output to input normalised coordinates
                   size:int, # side of the output
@@ -289,7 +301,7 @@ def resample_once(x:torch.Tensor, # n,c,h,w float images
     grid = homography_grid(mat, size, size, sub)
     out = F.grid_sample(x, grid, mode='bilinear', padding_mode=pad_mode, align_corners=True)
     _prefilter(out, x, grid, input_pixels_per_output_pixel(mat, w, size*sub), max_unfiltered, pad_mode)
-    return F.avg_pool2d(out, sub) if sub > 1 else out   # exactly divisible: never an adaptive pool
+    return _block_mean(out, sub) if sub > 1 else out   # exactly divisible: never an adaptive pool
 
 # %% ../nbs/04_presizing.ipynb #a92af8a7
 def _batch_mat(x, p, train):
@@ -316,7 +328,7 @@ def batch_augment(x:torch.Tensor, # n,c,h,w float images in [0,1] (the presized 
     if n == 0: return x.new_zeros(0, c, size, size)
     if train and params is None: params = draw_augment(n, min_scale=min_scale, generator=generator, **kwargs)
     out = resample_once(x, _batch_mat(x, params, train), size, sub, max_unfiltered, pad_mode)
-    return lighting(out, params['brightness'], params['contrast']) if train else out
+    return lighting(out, params['brightness'], params['contrast'], inplace=True) if train else out
 
 # %% ../nbs/04_presizing.ipynb #763cc818
 class PresizeItem:
