@@ -59,6 +59,7 @@ SIZE_TABLE = {  # name: (quick, full, what it is)
     'tune_epochs':   (7,        12,         'epochs after unfreezing in chapters 09-10 (fine_tune), after freeze_epochs frozen ones'),
     'digits_target': (0.97,     0.985,      'validation accuracy chapter 06\'s digits model must reach (8x8 digits; MNIST)'),
     'learn_margin':  (0.0,      0.0,        'how much a trained model must beat its reference in the learning checks (its untrained loss, training from scratch, chance); below 0 only to rehearse on random stand-in weights, which cannot learn'),
+    'archs':         (('petnet3', 'petnet'), ('resnet18', 'resnet34', 'resnet50'), 'bodies chapter 09 compares, shallow to deep (quick: the pretrained petnet cut after its third stage, and whole)'),
 }
 
 # %% ../nbs/00_core.ipynb #6165d9f5
