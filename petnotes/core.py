@@ -88,6 +88,12 @@ def _like(value, ref)->bool:
     if isinstance(ref, tuple): return isinstance(value, tuple) and len(value)==len(ref) and all(map(_like, value, ref))
     return isinstance(value, type(ref))
 
+def _row_accepts(value, quick, full)->bool:
+    "May `value` replace a row whose columns are `quick` and `full`? A tuple whose length differs between the columns is a list of things: any non-empty length"
+    if isinstance(quick, tuple) and len(quick) != len(full):
+        return isinstance(value, tuple) and len(value) > 0 and all(_like(v, quick[0]) for v in value)
+    return _like(value, quick)
+
 # %% ../nbs/00_core.ipynb #a11ce003
 def _size_literal(name:str, node:ast.AST, known:str):
     "The value of `name=<node>` in `PETNOTES_SIZES`, checked against `SIZE_TABLE[name]`"
@@ -95,9 +101,11 @@ def _size_literal(name:str, node:ast.AST, known:str):
     try: value = ast.literal_eval(node)
     except ValueError: raise ValueError(f"PETNOTES_SIZES: {name}={ast.unparse(node)} is not a Python literal "
                                         f"(a number, a string in quotes, a tuple, True/False)") from None
-    ref = SIZE_TABLE[name][0]
-    if not _like(value, ref): raise ValueError(f"PETNOTES_SIZES: {name}={value!r} is of type {type(value).__name__}; "
-                                               f"{name} takes a value of type {type(ref).__name__}, like {ref!r}")
+    ref,full = SIZE_TABLE[name][:2]
+    if not _row_accepts(value, ref, full):
+        kind = (f"a value of type {type(ref).__name__}" if not isinstance(ref, tuple) else f"a tuple of {len(ref)} {type(ref[0]).__name__}"
+                if len(ref) == len(full) else f"a non-empty tuple of {type(ref[0]).__name__}")
+        raise ValueError(f"PETNOTES_SIZES: {name}={value!r} is of type {type(value).__name__}; {name} takes {kind}, like {ref!r}")
     return float(value) if isinstance(ref, float) else value
 
 # %% ../nbs/00_core.ipynb #a11ce00a
