@@ -3,6 +3,8 @@
 Usage: python bench/bench_lr_find.py [--num-it 100] [--rounds 3] [--size 64] [--bs 64]
 Both finders run `num_it` batches (stop_div=False, so neither stops early), no progress bar, no plot, alternating
 over `rounds` rounds so that both see the same machine load; the ratio of the medians is printed (< 1: petnotes faster).
+A third contender in the same rounds, a bare loop (forward, cross-entropy, backward, Adam step on the same batches, no
+learner, nothing recorded), is the compute floor: no finder can take less, so floor/fastai is the lowest ratio possible.
 """
 import argparse, copy, statistics, tempfile, time
 import torch
@@ -64,10 +66,23 @@ def main():
             r = theirs.lr_find(num_it=a.num_it, stop_div=False, show_plot=False, suggest_funcs=funcs_fa)
         sync(); return time.perf_counter() - t, r, len(theirs.recorder.losses)
 
-    run_ours(); run_fastai()   # warm-up (imports, allocator, first batches)
-    t_ours, t_fa = [], []
+    def run_bare():
+        "The compute floor: `num_it` forward/backward/Adam steps on the same batches, no learner, nothing recorded"
+        m = copy.deepcopy(m0).to(dev); opt = torch.optim.Adam(m.parameters(), lr=1e-7)
+        sync(); t, it = time.perf_counter(), 0
+        while it < a.num_it:
+            for xb, yb in ours_dls.train:
+                loss = torch.nn.functional.cross_entropy(m(xb.to(dev)), yb.to(dev))
+                loss.backward(); opt.step(); opt.zero_grad()
+                it += 1
+                if it == a.num_it: break
+        sync(); return time.perf_counter() - t, None, it
+
+    run_ours(); run_fastai(); run_bare()   # warm-up (imports, allocator, first batches)
+    t_ours, t_fa, t_bare = [], [], []
+    order = [(run_ours, t_ours), (run_fastai, t_fa), (run_bare, t_bare)]
     for i in range(a.rounds):
-        for f, acc in ((run_ours, t_ours), (run_fastai, t_fa)) if i % 2 == 0 else ((run_fastai, t_fa), (run_ours, t_ours)):
+        for f, acc in (order if i % 2 == 0 else order[::-1]):
             dt, res, n = f(); acc.append(dt)
     _, r_ours, n_ours = run_ours()
     _, r_fa, n_fa = run_fastai()
@@ -78,7 +93,10 @@ def main():
     print(f'fastai   lr_find: median {statistics.median(t_fa):.3f} s  {[round(t, 3) for t in t_fa]}')
     print(f'suggestions petnotes: {dict(r_ours._asdict())}')
     print(f'suggestions fastai:   {dict(r_fa._asdict())}')
+    print(f'bare loop:        median {statistics.median(t_bare):.3f} s  {[round(t, 3) for t in t_bare]}  (the compute floor)')
     print(f'ratio petnotes/fastai: {statistics.median(t_ours) / statistics.median(t_fa):.2f}x')
+    print(f'ratio floor/fastai: {statistics.median(t_bare) / statistics.median(t_fa):.2f}x (no finder can go lower); '
+          f'petnotes/floor: {statistics.median(t_ours) / statistics.median(t_bare):.2f}x, fastai/floor: {statistics.median(t_fa) / statistics.median(t_bare):.2f}x')
 
 
 if __name__ == '__main__': main()
