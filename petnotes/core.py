@@ -88,6 +88,7 @@ def _like(value, ref)->bool:
     if isinstance(ref, tuple): return isinstance(value, tuple) and len(value)==len(ref) and all(map(_like, value, ref))
     return isinstance(value, type(ref))
 
+# %% ../nbs/00_core.ipynb #a11ce0a2
 def _row_accepts(value, quick, full)->bool:
     "May `value` replace a row whose columns are `quick` and `full`? A tuple whose length differs between the columns is a list of things: any non-empty length"
     if isinstance(quick, tuple) and len(quick) != len(full):
