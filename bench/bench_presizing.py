@@ -122,12 +122,13 @@ def batch_stage_parts(bs, N, size, repeats):
            'lighting': lambda: lighting(out, p['brightness'], p['contrast'], inplace=True)}   # in place, as both stages do
     return timed_round_robin(fns, repeats)[1]
 
-def write_files(ims, folder, n, scale=1.):
-    "`n` JPEG files cycling through `ims`, each resized by `scale`"
+def write_files(ims, folder, n, scale=1., min_short=0):
+    "`n` JPEG files cycling through `ims`, each resized by `scale`, or more where its short side would be under `min_short`"
     files = []
     for i in range(n):
         img = list(ims.values())[i % len(ims)]
-        if scale != 1: img = img.resize((round(img.width*scale), round(img.height*scale)), Image.Resampling.BICUBIC)
+        k = max(scale, min_short/min(img.size))
+        if k != 1: img = img.resize((round(img.width*k), round(img.height*k)), Image.Resampling.BICUBIC)
         f = Path(folder)/f'{i:03d}.jpg'; img.convert('RGB').save(f, quality=90); files.append(f)
     return files
 
@@ -159,11 +160,13 @@ def main():
     ap.add_argument('--draws', type=int, default=3, help='random parameter sets per image for the quality table')
     ap.add_argument('--repeats', type=int, default=5, help='timed rounds (the median is reported)')
     ap.add_argument('--threads', type=int, default=None, help='torch threads (default: PyTorch\'s)')
+    ap.add_argument('--loader-only', action='store_true', help='only the whole-loader vs decode-only measurements')
     a = ap.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
     N,size = (96, 64) if a.quick else (460, 224)
     print(f'presizing benchmark: items {N} -> output {size}, batch {a.bs}, {torch.get_num_threads()} threads, torch {torch.__version__}')
     ims = images()
+    if a.loader_only: return loader_sets(ims, N, size, a)
     t0 = time.perf_counter()
     q = quality(ims, N, size, a.draws)
     print(f'\nQuality: PSNR (dB) against one high-quality resample of the full-resolution image, mean of {a.draws} draws ({time.perf_counter()-t0:.0f} s)')
@@ -191,10 +194,16 @@ def main():
           f"one sample per pixel: {one:.3f} s; traditional (3 grids and samples of a {size} image + lighting): {trad:.3f} s")
     print(f"RATIO supersampling cost: 2x2 samples / 1 sample = {sup/one:.2f}; traditional / 1 sample = {trad/one:.2f} "
           f"(the traditional stage reads a small image; its shrink was paid per item, by PIL, before the batch)")
+    loader_sets(ims, N, size, a)
+
+def loader_sets(ims, N, size, a):
+    "The whole loader against decoding alone on three sets of files: as they are, 3x larger, and every one >= 2x the item"
     with tempfile.TemporaryDirectory() as d:
-        for label,scale in (('photos and synthetic pets as they are (300-640 px)', 1.), ('the same enlarged 3x (900-1900 px)', 3.)):
-            sub = Path(d)/str(scale); sub.mkdir()
-            files = write_files(ims, sub, a.bs, scale)
+        for i,(label,scale,short) in enumerate((('photos and synthetic pets as they are (300-640 px)', 1., 0),
+                                               ('the same enlarged 3x (900-1900 px)', 3., 0),
+                                               (f'the same, each with a short side >= 2x the item ({2*N} px; draft always applies)', 1., 2*N))):
+            sub = Path(d)/str(i); sub.mkdir()
+            files = write_files(ims, sub, a.bs, scale, short)
             l,lc = loader_speed(files, N, size, a.bs, a.repeats)
             print(f'\nWhole loader vs decode only, {len(files)} JPEGs, {label}, one process: images/s (wall, CPU)')
             for k in l: print(f'  {k:24} {l[k]:8.1f} {lc[k]:8.1f}')
