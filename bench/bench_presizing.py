@@ -75,9 +75,9 @@ def images():
     return ims
 
 def table(rows, fmt='{:8.2f}'):
-    cols = list(next(iter(rows.values())))
-    print(f"{'':22}" + ''.join(f'{c:>16}' for c in cols))
-    for name,r in rows.items(): print(f'{name[:22]:22}' + ''.join(f'{fmt.format(r[c]):>16}' for c in cols))
+    cols, w = list(next(iter(rows.values()))), max(22, *map(len, rows))   # row names in full
+    print(f"{'':{w}}" + ''.join(f'{c:>16}' for c in cols))
+    for name,r in rows.items(): print(f'{name:{w}}' + ''.join(f'{fmt.format(r[c]):>16}' for c in cols))
 
 def quality(ims, N, size, draws):
     gen,rows = torch.Generator().manual_seed(0),{}

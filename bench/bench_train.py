@@ -7,7 +7,10 @@
 At each size it times, on the CPU, with one torch thread unless --threads says otherwise:
   loader    one training epoch of batches: `pets_loaders` + `presizing_tfms(item, img)` against the book's DataBlock
             (`pets_datablock`: Resize(item), aug_transforms(img, min_scale=0.75)) + Normalize.from_stats(*imagenet_stats),
-            the same files, with 0 and with 2 workers
+            the same files, with 0 and with 2 workers. petnotes' item stage keeps the shrunk pictures between epochs
+            within the mode's memory budget (chapter 04's `ItemCache`: quick sizes yes, the book's no): the timed epochs
+            come after a warm-up, so they are later epochs; a first epoch (nothing kept) is timed too, and at the book's
+            sizes an epoch with 1 GB kept
   train     one epoch of one-cycle training + validation of the same petnet (same initial weights, cross-entropy, Adam
             with decoupled weight decay 0.01 on every parameter, lr_max, div, pct_start, moms): petnotes' `Learner` +
             `fit_one_cycle` against fastai's `Learner.fit_one_cycle`; petnotes also with 1 and 2 workers
@@ -47,10 +50,10 @@ def alternate(fns:dict, rounds:int, cpu:dict=None)->dict:
 def med(ts): return statistics.median(ts)
 
 # --- the two pipelines ---
-def petnotes_loaders(path, item, img, bs, nw):
+def petnotes_loaders(path, item, img, bs, nw, cache_mb):
     from petnotes.data import pets_loaders
     from petnotes.presizing import presizing_tfms
-    item_tfm, batch_tfm = presizing_tfms(item, img)
+    item_tfm, batch_tfm = presizing_tfms(item, img, cache_mb=cache_mb)
     return pets_loaders(path, valid_pct=0.2, seed=SEED, item_tfm=item_tfm, batch_tfm=batch_tfm, bs=bs, device='cpu',
                         num_workers=nw, verbose=False)
 
@@ -65,6 +68,16 @@ def fastai_loaders(path, item, img, bs, nw):
 def epoch(dl):
     "Iterate one epoch of `dl`; the number of images"
     return sum(len(yb) for _, yb in dl)
+
+def forget(dls):
+    "Drop the pictures `dls`' item stage keeps between epochs (chapter 04's `ItemCache`; train and valid share it): the next epoch is a first one"
+    dls.train.dataset.item_tfm.cache.clear()
+    return dls
+
+def first_epoch(dls, f):
+    "`f` run after `forget(dls)`"
+    def run(): forget(dls); return f()
+    return run
 
 class InMemory:
     "Stands in for either library's loaders: the batches of one epoch, already made (fastai's `dls[i]` too)"
@@ -125,6 +138,9 @@ def stages(dls, bs, rounds):
     def item_stage():
         for im in imgs: to_uint8_tensor(item_tfm(im, True))
     def dataset_items():
+        forget(dls)
+        for i in range(n): ds[i]
+    def dataset_items_kept():
         for i in range(n): ds[i]
     def collate():
         for i in range(0, n, bs): coll([(items[j], labels[j]) for j in range(i, min(i+bs, n))])
@@ -133,7 +149,8 @@ def stages(dls, bs, rounds):
     def whole():
         for _ in tl: pass
     fns = {'decode': decode, 'item stage': item_stage, 'collate': collate, 'batch stage': batch_stage,
-           'decode+item (dataset)': dataset_items, 'whole loader epoch': whole}
+           'decode+item (dataset, first epoch)': dataset_items, 'whole loader epoch': whole}
+    if item_tfm.cache.max_bytes: fns['items (dataset, later epochs: pictures kept)'] = dataset_items_kept
     if getattr(batch_tfm, 'sub', 0) is None:   # the default supersampling: also time one sample per output pixel
         from petnotes.presizing import BatchAugment
         one = BatchAugment(batch_tfm.size, batch_tfm.min_scale, sub=1, **batch_tfm.kwargs)
@@ -145,23 +162,28 @@ def stages(dls, bs, rounds):
     return {k: med(v) for k,v in t.items()}, {k: med(v) for k,v in cpu.items()}, n
 
 # --- one size ---
-def bench_size(label, path, item, img, a):
+def bench_size(label, path, item, img, a, cache_mb):
     from petnotes.core import set_seed
     from petnotes.finetune import create_model
-    print(f"\n=== {label}: {path}, items {item} -> {img}, bs {a.bs}")
-    pn = {nw: petnotes_loaders(path, item, img, a.bs, nw) for nw in (0, 1, 2)}
+    print(f"\n=== {label}: {path}, items {item} -> {img}, bs {a.bs}, pictures kept between epochs: {cache_mb} MB per process")
+    pn = {nw: petnotes_loaders(path, item, img, a.bs, nw, cache_mb) for nw in (0, 1, 2)}
+    # `cold`: the same loaders, whose kept pictures are dropped before each epoch (a first epoch); `kept`: 1 GB of them
+    cold = petnotes_loaders(path, item, img, a.bs, 0, cache_mb) if cache_mb else None
+    kept = None if cache_mb else petnotes_loaders(path, item, img, a.bs, 0, 1024)
     fa = {nw: fastai_loaders(path, item, img, a.bs, nw) for nw in (0, 2)}
     n_classes = len(pn[0].vocab)
     print(f"petnotes: {len(pn[0].train.dataset)} train / {len(pn[0].valid.dataset)} valid images, {n_classes} classes; "
           f"fastai: {len(fa[0].train_ds)} train / {len(fa[0].valid_ds)} valid, {len(fa[0].vocab)} classes in its vocab")
     va, vb = sorted(map(str, pn[0].valid.dataset.items)), sorted(map(str, fa[0].valid_ds.items))
     print(f"same validation files in both: {va == vb}")
-    if not a.quick:
-        for d in (pn[0], fa[0]): epoch(d.train); epoch(d.valid)  # warm-up: imports, first decodes, file cache
+    if not a.quick:   # warm-up: imports, first decodes, file cache (and the pictures petnotes keeps: timed epochs are later ones)
+        for d in (pn[0], fa[0]) + ((kept,) if kept else ()): epoch(d.train); epoch(d.valid)
     t0, lc = time.perf_counter(), {}
     lt = alternate({'petnotes 0 workers': lambda: epoch(pn[0].train), 'fastai 0 workers': lambda: epoch(fa[0].train),
                     'petnotes 2 workers': lambda: epoch(pn[2].train), 'fastai 2 workers': lambda: epoch(fa[2].train),
-                    'petnotes valid': lambda: epoch(pn[0].valid), 'fastai valid': lambda: epoch(fa[0].valid)}, a.rounds, lc)
+                    'petnotes valid': lambda: epoch(pn[0].valid), 'fastai valid': lambda: epoch(fa[0].valid),
+                    **({'petnotes 0 workers, first epoch': first_epoch(cold, lambda: epoch(cold.train))} if cold else {}),
+                    **({'petnotes 0 workers, 1 GB kept': lambda: epoch(kept.train)} if kept else {})}, a.rounds, lc)
     n_img = epoch(pn[0].train)
     print(f"\nloader: one training epoch ({n_img} images; valid: one validation epoch, 0 workers), seconds, median of {a.rounds} rounds ({time.perf_counter()-t0:.0f} s)")
     table({k: {'median s': med(v), 'images/s': n_img/med(v), 'min s': min(v), 'max s': max(v), 'CPU s': med(lc[k])} for k,v in lt.items()})
@@ -174,7 +196,7 @@ def bench_size(label, path, item, img, a):
                'CPU share': sc[k]/sc['whole loader epoch']} for k,v in st.items()}, '{:8.3f}')
     print("(batch stage, sub=1: the same augmentation with one bilinear sample per output pixel instead of the default "
           "supersampling, for comparison only)" if any('sub=1' in k for k in st) else '')
-    print(f"sum of the four stages {sum(st[k] for k in parts):.3f} s ({sum(sc[k] for k in parts):.3f} CPU s) vs the whole loader "
+    print(f"sum of the four stages (a first epoch's work) {sum(st[k] for k in parts):.3f} s ({sum(sc[k] for k in parts):.3f} CPU s) vs the whole loader "
           f"epoch {st['whole loader epoch']:.3f} s ({sc['whole loader epoch']:.3f} CPU s)")
 
     set_seed(SEED)
@@ -187,6 +209,7 @@ def bench_size(label, path, item, img, a):
            'petnotes 2 workers': keep(errs, 'petnotes 2 workers', petnotes_fit(model0, pn[2])),
            'petnotes in memory': keep(errs, 'petnotes in memory', petnotes_fit(model0, mem_pn)),
            'fastai in memory': keep(errs, 'fastai in memory', fastai_fit(model0, mem_fa))}
+    if cold: fns['petnotes 0 workers, first epoch'] = keep(errs, 'petnotes 0 workers, first epoch', first_epoch(cold, petnotes_fit(model0, cold)))
     if not a.quick: petnotes_fit(model0, mem_pn)(); fastai_fit(model0, mem_fa)()   # warm-up
     t0 = time.perf_counter()
     tc = {}
@@ -217,7 +240,14 @@ def ratios(tag, r, targets:bool):
     L, T, E = r['loader'], r['train'], r['error']
     for nw in (0, 2):
         line(f"loader_epoch_{tag}_{nw}workers petnotes/fastai", L[f'petnotes {nw} workers']/L[f'fastai {nw} workers'], 0.25)
+    if 'petnotes 0 workers, first epoch' in L:
+        line(f"loader_epoch_{tag}_0workers_first_epoch petnotes/fastai", L['petnotes 0 workers, first epoch']/L['fastai 0 workers'], 0.25)
+    if 'petnotes 0 workers, 1 GB kept' in L:
+        line(f"loader_epoch_{tag}_0workers_1GB_kept petnotes/fastai", L['petnotes 0 workers, 1 GB kept']/L['fastai 0 workers'])
     line(f"train_epoch_{tag}_0workers petnotes/fastai", T['petnotes 0 workers']/T['fastai 0 workers'], 0.7 if tag == 'quick' else None)
+    if 'petnotes 0 workers, first epoch' in T:
+        line(f"train_epoch_{tag}_0workers_first_epoch petnotes/fastai", T['petnotes 0 workers, first epoch']/T['fastai 0 workers'],
+             0.7 if tag == 'quick' else None)
     line(f"train_epoch_{tag}_in_memory petnotes/fastai", T['petnotes in memory']/T['fastai in memory'])
     LC, TC = r['loader_cpu'], r['train_cpu']   # CPU seconds (this process and its workers): robust to other load
     line(f"loader_epoch_{tag}_0workers_cpu_time petnotes/fastai", LC['petnotes 0 workers']/LC['fastai 0 workers'])
@@ -225,7 +255,7 @@ def ratios(tag, r, targets:bool):
     line(f"train_epoch_{tag}_in_memory_cpu_time petnotes/fastai", TC['petnotes in memory']/TC['fastai in memory'])
     pn = {k: v for k,v in T.items() if k.startswith('petnotes') and 'memory' not in k}
     best = min(pn, key=pn.get)
-    for k in pn: line(f"train_epoch_{tag}_{k.split(' ', 1)[1].replace(' ', '')}/compute_limit petnotes", pn[k]/T['petnotes in memory'])
+    for k in pn: line(f"train_epoch_{tag}_{k.split(' ', 1)[1].replace(', ', '_').replace(' ', '')}/compute_limit petnotes", pn[k]/T['petnotes in memory'])
     line(f"train_epoch_{tag}_best({best.split(' ', 1)[1].replace(' ', '')})/compute_limit petnotes", pn[best]/T['petnotes in memory'],
          1.1 if tag == 'quick' else None)
     line(f"train_epoch_{tag}_0workers/compute_limit fastai", T['fastai 0 workers']/T['fastai in memory'])
@@ -258,10 +288,14 @@ def main(argv=None):
     t0 = time.perf_counter()
     error_epochs = a.error_epochs if a.error_epochs is not None else (0 if a.quick else 4)
     a.error_epochs = error_epochs
-    res = {'quick': bench_size('quick sizes', synthetic_pets_path(a.per_breed, q.synth_size), q.item_size, q.img_size, a)}
+    res = {'quick': bench_size('quick sizes', synthetic_pets_path(a.per_breed, q.synth_size), q.item_size, q.img_size, a,
+                               q.item_cache_mb)}
     a.error_epochs = 0
-    res['book'] = bench_size("the book's sizes", synthetic_pets_path(a.book_per_breed, 500), 460, 224, a)
+    res['book'] = bench_size("the book's sizes", synthetic_pets_path(a.book_per_breed, 500), 460, 224, a, sizes('full').item_cache_mb)
     print(f"\ntotal {time.perf_counter()-t0:.0f} s")
+    print("Where petnotes keeps the presized pictures (quick sizes: `sizes('quick').item_cache_mb`), '0workers' is a later epoch, "
+          "after the warm-up; 'first_epoch' is the same loader with nothing kept yet. At the book's sizes none are kept "
+          "(full mode's budget is 0); '1GB_kept' shows what keeping them would give.")
     for tag, r in res.items(): ratios(tag, r, targets=True)
     return 0
 

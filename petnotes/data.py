@@ -228,8 +228,10 @@ def __len__(self:PetsDataset): return len(self.items)
 @patch
 def __getitem__(self:PetsDataset, i:int):
     "Item `i`: its file decoded (as a draft if the item stage asks for one), through the item stage, as a uint8 tensor"
-    img = load_rgb(self.items[i], getattr(self.item_tfm, 'draft_size', None))
-    img = self.item_tfm(img, self.train) if self.item_tfm else center_square(img, self.size)
+    if hasattr(self.item_tfm, 'load'): img = self.item_tfm.load(self.items[i], self.train)  # a stage that reads (and keeps) files itself
+    else:
+        img = load_rgb(self.items[i], getattr(self.item_tfm, 'draft_size', None))
+        img = self.item_tfm(img, self.train) if self.item_tfm else center_square(img, self.size)
     return to_uint8_tensor(img), self.labels[i]
 
 # %% ../nbs/03_datablock.ipynb #2d526b02

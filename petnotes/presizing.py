@@ -6,8 +6,8 @@
 __all__ = ['to_rgb', 'square_box', 'crop_to_square', 'presize_item', 'to_float_tensor', 'affine_mat', 'flip_mat', 'rotate_mat',
            'crop_mat', 'zoom_mat', 'homography_grid', 'homography_from_points', 'warp_mat', 'lighting', 'draw_augment',
            'augment_mat', 'traditional_augment', 'input_pixels_per_output_pixel', 'prefilter_sigma', 'gaussian_blur',
-           'resample_once', 'batch_augment', 'PresizeItem', 'BatchAugment', 'presizing_tfms', 'psnr',
-           'reference_resample']
+           'resample_once', 'batch_augment', 'shrink_item', 'ItemCache', 'PresizeItem', 'BatchAugment',
+           'presizing_tfms', 'psnr', 'reference_resample']
 
 # %% ../nbs/04_presizing.ipynb #dc19865e
 import math, random
@@ -15,6 +15,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image
+from .core import sizes
+from .data import load_rgb, to_uint8_tensor
 
 # %% ../nbs/04_presizing.ipynb #2b414951
 def to_rgb(img:Image.Image, # any PIL image: RGB, grayscale, RGBA, palette...
@@ -330,18 +332,58 @@ def batch_augment(x:torch.Tensor, # n,c,h,w float images in [0,1] (the presized 
     out = resample_once(x, _batch_mat(x, params, train), size, sub, max_unfiltered, pad_mode)
     return lighting(out, params['brightness'], params['contrast'], inplace=True) if train else out
 
+# %% ../nbs/04_presizing.ipynb #04c00001
+def shrink_item(img:Image.Image, # a PIL image; a freshly opened JPEG can be decoded smaller (`draft`)
+                size:int=460, # the short side after the resample
+                resample=Image.Resampling.BICUBIC, # the PIL filter of the one resample
+                draft:bool=True # let the JPEG decoder shrink by 2, 4 or 8 when the source is that much larger
+               )->Image.Image:
+    "The whole of `img` resized so that its short side is `size`: the item stage's resample done before the square is chosen"
+    _check_presize(img, size)
+    img = to_rgb(_draft_jpeg(img, size) if draft else img)
+    w,h = img.size; s = size/min(w, h)
+    return img.resize((max(size, round(w*s)), max(size, round(h*s))), resample=resample)
+
+# %% ../nbs/04_presizing.ipynb #04c00002
+class ItemCache:
+    "Shrunk pictures (uint8 h,w,3 arrays) by file, up to about `max_mb`; once full, a new picture is simply not kept"
+    def __init__(self, max_mb:float=0): # memory allowed, in MB (0: keep nothing)
+        if isinstance(max_mb, bool) or not isinstance(max_mb, (int, float)) or not max_mb >= 0:
+            raise ValueError(f"ItemCache: max_mb must be a number >= 0, got {max_mb!r}")
+        self.max_bytes,self.items,self.nbytes,self.refused = int(max_mb*2**20),{},0,0
+    def get(self, key): return self.items.get(str(key))
+    def full(self, nbytes:int)->bool:
+        "No room for `nbytes` more? (each yes is counted in `refused`)"
+        if self.nbytes + nbytes <= self.max_bytes: return False
+        self.refused += 1; return True
+    def put(self, key, x): self.items[str(key)] = x; self.nbytes += x.nbytes; return x
+    def clear(self): self.items,self.nbytes,self.refused = {},0,0
+    def __getstate__(self): return {**self.__dict__, 'items': {}, 'nbytes': 0}  # a worker process starts empty
+    def __len__(self): return len(self.items)
+    def __repr__(self): return f'ItemCache({len(self)} items, {self.nbytes/2**20:.1f} of {self.max_bytes/2**20:.1f} MB, {self.refused} not kept)'
+
 # %% ../nbs/04_presizing.ipynb #763cc818
 class PresizeItem:
-    "The item stage as a loader plug-in: `item_tfm(img, train) -> size x size RGB PIL image`"
+    "The item stage as a loader plug-in: `item_tfm(img, train) -> size x size RGB PIL image`; `load(f, train)` may keep pictures"
     def __init__(self, size:int=460, # side of the presized item
                  resample=Image.Resampling.BICUBIC, # the PIL filter
-                 draft:bool=True # JPEG draft decoding when the source is 2x larger or more
-                ): self.size,self.resample,self.draft = size,resample,draft
+                 draft:bool=True, # JPEG draft decoding when the source is 2x larger or more
+                 cache_mb:float=0 # memory for pictures kept between epochs (`ItemCache`); 0: decode every time
+                ): self.size,self.resample,self.draft,self.cache = size,resample,draft,ItemCache(cache_mb)
     @property
     def draft_size(self)->int|None: return self.size if self.draft else None  # chapter 03's `load_rgb` decodes JPEGs at >= this
     def __call__(self, img:Image.Image, train:bool=True)->Image.Image:
         return presize_item(img, self.size, train, self.resample, self.draft)
-    def __repr__(self): return f'PresizeItem(size={self.size})'
+    def load(self, f, train:bool=True)->torch.Tensor:
+        "File `f` as a uint8 item: decoded and shrunk once while the cache has room, then only the square is drawn again"
+        x = self.cache.get(f) if self.cache.max_bytes else None
+        if x is None:
+            if not self.cache.max_bytes or self.cache.full(3*self.size**2):   # not even a square item fits: the plain stage
+                return to_uint8_tensor(self(load_rgb(f, self.draft_size), train))
+            x = self.cache.put(f, np.asarray(shrink_item(load_rgb(f, self.draft_size), self.size, self.resample)))
+        l,t,r,b = square_box(x.shape[1], x.shape[0], train)
+        return torch.from_numpy(x[t:b, l:r].copy()).permute(2, 0, 1)   # a copy: changing the item cannot change what is kept
+    def __repr__(self): return f'PresizeItem(size={self.size}, {self.cache})'
 
 # %% ../nbs/04_presizing.ipynb #04b00007
 class BatchAugment:
@@ -359,14 +401,15 @@ class BatchAugment:
 def presizing_tfms(item_size:int|None=None, # item side (default: `sizes().item_size`, 460 in full mode)
                    size:int|None=None, # output side (default: `sizes().img_size`, 224 in full mode)
                    min_scale:float=0.75, # smallest crop area
+                   cache_mb:float|None=None, # memory for shrunk pictures kept between epochs (default: `sizes().item_cache_mb`)
                    **kwargs # more `BatchAugment` settings
                   )->tuple:
     "`(item_tfm, batch_tfm)` for `petnotes.data.pets_loaders`"
-    from petnotes.core import sizes
     sz = sizes()
     item_size,size = item_size or sz.item_size,size or sz.img_size
     if item_size < size: raise ValueError(f"presizing_tfms: item_size {item_size} is smaller than the output size {size}")
-    return PresizeItem(item_size),BatchAugment(size, min_scale, **kwargs)
+    cache_mb = sz.item_cache_mb if cache_mb is None else cache_mb
+    return PresizeItem(item_size, cache_mb=cache_mb),BatchAugment(size, min_scale, **kwargs)
 
 # %% ../nbs/04_presizing.ipynb #a5db9a38
 def _reflect(v):
