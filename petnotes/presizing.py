@@ -350,17 +350,19 @@ class ItemCache:
     def __init__(self, max_mb:float=0): # memory allowed, in MB (0: keep nothing)
         if isinstance(max_mb, bool) or not isinstance(max_mb, (int, float)) or not max_mb >= 0:
             raise ValueError(f"ItemCache: max_mb must be a number >= 0, got {max_mb!r}")
-        self.max_bytes,self.items,self.nbytes,self.refused = int(max_mb*2**20),{},0,0
+        self.max_bytes,self.items,self.nbytes,self.left_out = int(max_mb*2**20),{},0,set()
     def get(self, key): return self.items.get(str(key))
-    def full(self, nbytes:int)->bool:
-        "No room for `nbytes` more? (each yes is counted in `refused`)"
+    def full(self, key, nbytes:int)->bool:
+        "No room for `nbytes` more for `key`? (each key that found none is counted once in `refused`)"
         if self.nbytes + nbytes <= self.max_bytes: return False
-        self.refused += 1; return True
+        self.left_out.add(str(key)); return True
+    @property
+    def refused(self)->int: return len(self.left_out)
     def put(self, key, x): self.items[str(key)] = x; self.nbytes += x.nbytes; return x
-    def clear(self): self.items,self.nbytes,self.refused = {},0,0
-    def __getstate__(self): return {**self.__dict__, 'items': {}, 'nbytes': 0}  # a worker process starts empty
+    def clear(self): self.items,self.nbytes,self.left_out = {},0,set()
+    def __getstate__(self): return {**self.__dict__, 'items': {}, 'nbytes': 0, 'left_out': set()}  # a worker process starts empty
     def __len__(self): return len(self.items)
-    def __repr__(self): return f'ItemCache({len(self)} items, {self.nbytes/2**20:.1f} of {self.max_bytes/2**20:.1f} MB, {self.refused} not kept)'
+    def __repr__(self): return f'ItemCache({len(self)} items, {self.nbytes/2**20:.3g} of {self.max_bytes/2**20:.3g} MB, {self.refused} not kept)'
 
 # %% ../nbs/04_presizing.ipynb #763cc818
 class PresizeItem:
@@ -378,7 +380,7 @@ class PresizeItem:
         "File `f` as a uint8 item: decoded and shrunk once while the cache has room, then only the square is drawn again"
         x = self.cache.get(f) if self.cache.max_bytes else None
         if x is None:
-            if not self.cache.max_bytes or self.cache.full(3*self.size**2):   # not even a square item fits: the plain stage
+            if not self.cache.max_bytes or self.cache.full(f, 3*self.size**2):   # not even a square item fits: the plain stage
                 return to_uint8_tensor(self(load_rgb(f, self.draft_size), train))
             x = self.cache.put(f, np.asarray(shrink_item(load_rgb(f, self.draft_size), self.size, self.resample)))
         l,t,r,b = square_box(x.shape[1], x.shape[0], train)
