@@ -54,8 +54,7 @@ def main():
     for c in a.configs:
         n, e, s = map(int, c.split(',')[:3])
         lr = float(c.split(',')[3]) if c.count(',') == 3 else None
-        for seed in a.seeds:
-          for mb in a.cache_mb:
+        for seed, mb in ((seed, mb) for seed in a.seeds for mb in a.cache_mb):
             r = run(n, e, s, seed, lr, mb)
             key = c if len(a.cache_mb) == 1 else f'{c} cache_mb={mb}'
             results.setdefault(key, []).append(r)

@@ -50,7 +50,7 @@ SIZE_TABLE = {  # name: (quick, full, what it is)
     'arch':          ('petnet', 'resnet34', 'model architecture'),
     'pretrained':    (True,     True,       'start from pretrained weights (petnotes\' own in quick mode, ImageNet in full)'),
     'lr_find_iters': (40,       100,        'mini-batches the learning-rate finder runs'),
-    'item_cache_mb': (128,      0,          'memory (MB) per loader process for presized items kept between epochs (chapter 04); 0 in full mode: 460-px items are 0.6 MB each, Oxford\'s 7,390 would not fit'),
+    'item_cache_mb': (128,      0,          'memory (MB) per loader process for the shrunk pictures the item stage keeps between epochs (chapter 04); 0 in full mode: Oxford\'s 7,390 at 460 px would take about 6 GB'),
     'num_workers':   (0,        4,          'DataLoader worker processes'),
     'threads':       (1,        0,          'CPU threads for PyTorch in training loops (0: PyTorch\'s default); 1 is fastest when notebooks share a small CPU'),
     'data':          ('synthetic', 'oxford', 'which pets: the synthetic set petnotes draws, or the real Oxford-IIIT Pets'),
