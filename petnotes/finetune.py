@@ -7,7 +7,7 @@ __all__ = ['TORCHVISION_RESNETS', 'PETNET_ARCHS', 'NORM_TYPES', 'PETNET_RECIPE',
            'even_lrs', 'discriminative_lrs', 'AdaptiveConcatPool2d', 'create_head', 'BasicBlock', 'petnet_body',
            'body_features', 'resnet_body', 'petnet_arch_body', 'create_model', 'param_groups', 'learner_groups',
            'freeze_to', 'freeze', 'unfreeze', 'OneCycle', 'fit_one_cycle', 'fine_tune', 'pets_items',
-           'pretrained_petnet', 'MixedPrecision']
+           'pretrained_petnet', 'petnet_path', 'MixedPrecision']
 
 # %% ../nbs/08_fine_tuning.ipynb #0f3df446
 import math, time, tempfile, json
@@ -17,7 +17,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from fastcore.basics import patch
-from .core import sizes, cached_file, set_seed, default_device
+from .core import sizes, cached_file, cache_dir, cache_key, set_seed, default_device
 
 # %% ../nbs/08_fine_tuning.ipynb #9f7fc5b0
 def cos_anneal(start:float, # the value at `pos=0`
@@ -257,9 +257,9 @@ def fine_tune(learn,                  # petnotes' `Learner`, built with `splitte
 def pets_items(path,          # a folder with `images/` (see `petnotes.synthpets.pets_path`)
                breeds=None    # keep only these breeds (default: all)
               )->list:
-    "The image files under `path/images` (chapter 03's `image_files`), optionally only those of `breeds`"
+    "The image files under `path/images` (the workshop's `image_files`), optionally only those of `breeds`"
     from petnotes.labelling import RegexLabeller, PETS_PATTERN
-    from petnotes.data import image_files
+    from petnotes.images import image_files
     files = image_files(Path(path, 'images'))
     if not files: raise ValueError(f"no images in {Path(path, 'images')}")
     if breeds is None: return files
@@ -300,6 +300,11 @@ def pretrained_petnet(recipe:dict=None # how to pretrain (default: `PETNET_RECIP
     "The cached file of petnet body weights pretrained on the synthetic dog breeds (built once, on first use)"
     recipe = {**PETNET_RECIPE, **(recipe or {})}
     return cached_file('petnet-body', recipe, lambda dest: _pretrain_petnet(dest, recipe), suffix='.pth')
+
+def petnet_path(recipe:dict=None # how to pretrain (default: `PETNET_RECIPE`)
+               )->Path:
+    "Where `pretrained_petnet` keeps the body's weights (the file may not be built yet)"
+    return cache_dir()/(cache_key('petnet-body', **{**PETNET_RECIPE, **(recipe or {})})+'.pth')
 
 # %% ../nbs/08_fine_tuning.ipynb #02e6fd86
 class MixedPrecision(Callback):

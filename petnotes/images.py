@@ -6,21 +6,21 @@
 __all__ = ['IMAGE_EXTENSIONS', 'FileList', 'image_files', 'image_folder', 'open_image', 'draft_jpeg', 'to_rgb', 'load_rgb',
            'ImageCheck', 'check_images']
 
-# %% ../nbs/workshop/01_images.ipynb #fdb8c190
+# %% ../nbs/workshop/01_images.ipynb #e9386f08
 import os, warnings
 from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 from .core import sizes
 
-# %% ../nbs/workshop/01_images.ipynb #ae696cfb
+# %% ../nbs/workshop/01_images.ipynb #d60a478c
 IMAGE_EXTENSIONS = ('.bmp', '.gif', '.jpeg', '.jpg', '.png', '.tif', '.tiff', '.webp')  # what PIL decodes, cameras and the web write
 
 class FileList(list):
     "A list of files that also says which entries were left out and why: `.skipped` {path: reason}"
     def __init__(self, files=(), skipped=None): super().__init__(files); self.skipped = dict(skipped or {})
 
-# %% ../nbs/workshop/01_images.ipynb #6d0d4082
+# %% ../nbs/workshop/01_images.ipynb #485d988c
 def _skip_reason(f:Path, seen:dict)->str|None:
     "Why the image file `f` cannot be listed (`seen` maps real paths already listed to their names), or None"
     try: str(f).encode('utf-8')
@@ -41,7 +41,7 @@ def _folders(path:Path, excluded:set, skipped:dict):
         dirs[:] = sorted(d for d in dirs if not d.startswith('.'))
         yield Path(folder), sorted(names)
 
-# %% ../nbs/workshop/01_images.ipynb #7237a3f1
+# %% ../nbs/workshop/01_images.ipynb #ea08af97
 def image_files(path:str|Path, # a folder, searched recursively (symlinked folders once each)
                 exclude=()     # folders not to search, e.g. an output folder inside `path`
                )->FileList:
@@ -58,14 +58,14 @@ def image_files(path:str|Path, # a folder, searched recursively (symlinked folde
             if why: skipped[f] = why
     return FileList(sorted(files.values()), skipped)
 
-# %% ../nbs/workshop/01_images.ipynb #5a762215
+# %% ../nbs/workshop/01_images.ipynb #fff0d730
 def image_folder(path:str|Path # a data folder
                 )->Path:
     "The folder that holds the images of `path`: its `images/` sub-folder if it has one (Oxford-IIIT Pets' layout), else `path`"
     path = Path(path)
     return path/'images' if (path/'images').is_dir() else path
 
-# %% ../nbs/workshop/01_images.ipynb #d744ed6d
+# %% ../nbs/workshop/01_images.ipynb #007cb0c7
 def open_image(f:str|Path # an image file
               )->Image.Image:
     "Open `f` without decoding it; a `ValueError` naming the file if it is missing, empty, not an image or a bomb"
@@ -82,7 +82,7 @@ def open_image(f:str|Path # an image file
         raise ValueError(f"{f.name}: too many pixels, a decompression bomb? ({str(e).split(',')[0]})") from None
     except OSError as e: raise ValueError(f"{f.name}: cannot be read ({type(e).__name__}: {e.strerror or e})") from None
 
-# %% ../nbs/workshop/01_images.ipynb #c71d69a1
+# %% ../nbs/workshop/01_images.ipynb #13cf6e1d
 def draft_jpeg(im:Image.Image, # a freshly opened (not yet decoded) image
                size:int|None   # keep at least this many pixels on the short side; `None`: decode in full
               )->Image.Image:
@@ -90,7 +90,7 @@ def draft_jpeg(im:Image.Image, # a freshly opened (not yet decoded) image
     if size and getattr(im, 'format', None) == 'JPEG' and min(im.size) >= 2*size: im.draft(None, (size, size))
     return im
 
-# %% ../nbs/workshop/01_images.ipynb #e07419ce
+# %% ../nbs/workshop/01_images.ipynb #0e36d478
 _DEEP = ('I', 'I;16', 'I;16B', 'I;16L', 'I;16N', 'F')   # 16- and 32-bit modes: scaled by their range, not clipped
 _ALPHA = ('RGBA', 'LA', 'PA', 'RGBa', 'La')
 
@@ -108,7 +108,7 @@ def to_rgb(im:Image.Image,                  # a decoded PIL image of any mode
         return Image.alpha_composite(Image.new('RGBA', im.size, tuple(background)+(255,)), im).convert('RGB')
     return im.convert('RGB')
 
-# %% ../nbs/workshop/01_images.ipynb #fd5ecb11
+# %% ../nbs/workshop/01_images.ipynb #649f1af7
 def load_rgb(f:str|Path,            # an image file
              draft_size:int=None    # decode a JPEG at a fraction of its size, keeping at least this on the short side
             )->Image.Image:
@@ -120,7 +120,7 @@ def load_rgb(f:str|Path,            # an image file
         except (OSError, ValueError) as e: raise ValueError(f"{Path(f).name}: cannot be converted to RGB ({e})") from None
         return rgb.copy() if rgb is im else rgb   # the file is closed on leaving `with`: keep the pixels, not the file
 
-# %% ../nbs/workshop/01_images.ipynb #ad7987b1
+# %% ../nbs/workshop/01_images.ipynb #a988c384
 class ImageCheck:
     "The result of `check_images`: `good` files, `bad` {file: reason}, `notes` {file: remark} on usable files"
     def __init__(self, good, bad, notes): self.good,self.bad,self.notes = good,bad,notes
@@ -130,7 +130,7 @@ class ImageCheck:
         lines += [f"  note    {_shown(f)}: {r}" for f,r in self.notes.items()]
         return '\n'.join(lines)
 
-# %% ../nbs/workshop/01_images.ipynb #343b4c23
+# %% ../nbs/workshop/01_images.ipynb #20f97730
 def _shown(f:Path)->str: return f.name.encode('utf-8', 'backslashreplace').decode()  # printable even if not valid UTF-8
 
 _CHECKED = {}  # (file, bytes, mtime) -> (reason or None, mode, size): each file version is decoded once per process
@@ -153,7 +153,7 @@ def _remarks(mode:str, size:tuple, min_size:int)->list:
     if min(size) < min_size: remarks.append(f'{size[0]}x{size[1]} is smaller than {min_size}px: it will be upscaled')
     return remarks
 
-# %% ../nbs/workshop/01_images.ipynb #5f5a027a
+# %% ../nbs/workshop/01_images.ipynb #efa1aaf6
 def check_images(source,            # a folder (searched recursively) or a list of image files
                  min_size:int=None  # warn about images smaller than this (default: `sizes().item_size`)
                 )->ImageCheck:

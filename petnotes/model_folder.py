@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['MODEL_FORMAT', 'META_TYPES', 'ModelError', 'check_meta', 'model_meta', 'is_model_folder', 'recover_save',
-           'check_dest', 'SavedModel', 'save_model', 'Predictor', 'load_model']
+           'NotAModelFolder', 'check_dest', 'SavedModel', 'save_model', 'Predictor', 'load_model']
 
 # %% ../nbs/workshop/04_model_folder.ipynb #f2a84c9e
 import glob, json, math, numbers, os, pickle, shutil, tempfile, uuid, warnings
@@ -119,17 +119,19 @@ def recover_save(dest # a model folder
     return done
 
 # %% ../nbs/workshop/04_model_folder.ipynb #93a14231
+class NotAModelFolder(FileExistsError):
+    "A folder of other files where a model folder should go: replacing it would delete them"
+
 def check_dest(dest,                      # the model folder about to be written
-               force:bool=False,          # replace a non-empty folder that is not a petnotes model
-               force_name:str='force=True' # how the caller spells `force`, for the message
+               force:bool=False           # replace a non-empty folder that is not a petnotes model
               ):
     "Refuse `dest` before anything is written: a file, or a folder of other files (unless `force`)"
     dest = Path(dest)
     if dest.name in ('', '.', '..'): raise ValueError(f"{dest} must end with the model folder's name")
     if os.path.lexists(dest) and not dest.is_dir(): raise FileExistsError(f"{dest} is a file, not a folder")
     if dest.is_dir() and any(dest.iterdir()) and not is_model_folder(dest) and not force:
-        raise FileExistsError(f"{dest} is a folder with other files and no petnotes model; it would be "
-                              f"replaced whole (its files deleted): pass {force_name} to do that, or choose another folder")
+        raise NotAModelFolder(f"{dest} is a folder with other files and no petnotes model; it would be "
+                              f"replaced whole (its files deleted): pass force=True to do that, or choose another folder")
 
 # %% ../nbs/workshop/04_model_folder.ipynb #c0e877e6
 def _write(tmp:Path, model, meta:dict, text:str, extras:dict)->dict:
