@@ -40,7 +40,7 @@ EXPECT = {
         interact=dict(kind='text', label='pattern', type=r'^(.+)_\d+\.jpg$', watch='.widget-html-content',
                       show=[('text', 'pattern', r'^(.+)_\d+\.jpg$')], texts=['great_pyrenees', 'no match'],
                       kernel={'pg.pattern.value': repr(r'^(.+)_\d+\.jpg$'), 'pg.failed': "['beagle_12_jpg', 'notes.txt']"})),
-    '04_presizing': dict(  # cell 6e91eb5f: explorer's sliders (10, 1.1, 0.75); 0c7f916a sets 30, 1.5, 0.5
+    '03_presizing': dict(  # cell 6e91eb5f: explorer's sliders (10, 1.1, 0.75); 0c7f916a sets 30, 1.5, 0.5
         show=[('slider', 'rotation', '30'), ('slider', 'zoom', '1.50'), ('slider', 'min_scale', '0.50')],
         texts=['one interpolation', 'dB'],
         kernel={'(rot_w.value, zoom_w.value, ms_w.value)': '(30, 1.5, 0.5)'},

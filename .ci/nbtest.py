@@ -8,6 +8,7 @@ import subprocess, sys, time, re, os, json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+def _rel(p): return Path(p).resolve().relative_to(ROOT/'nbs').as_posix() if Path(p).is_absolute() else Path(p).as_posix()
 cmd = ['nbdev_test', '--do_print', '--timing', *sys.argv[1:]]
 print('$', ' '.join(cmd), flush=True)
 t0, starts, ends, failed = time.time(), {}, {}, []
@@ -17,20 +18,21 @@ for line in proc.stdout:
     now = time.time() - t0
     sys.stdout.write(f'[{now:6.1f}s] {line}'); sys.stdout.flush()
     # two workers print concurrently, so one line can hold several events
-    for m in re.findall(r'Starting (\S+?\.ipynb)', line): starts[Path(m).name] = now
-    for m in re.findall(r'- Completed (\S+?\.ipynb)', line): ends[Path(m).name] = now
+    for m in re.findall(r'Starting (\S+?\.ipynb)', line): starts[_rel(m)] = now
+    for m in re.findall(r'- Completed (\S+?\.ipynb)', line): ends[_rel(m)] = now
     if 'Tests Failed On The Following Notebooks' in line: in_failed = True
-    elif in_failed and line.strip().endswith('.ipynb'): failed.append(line.strip())
+    elif in_failed and line.strip().endswith('.ipynb'): failed.append(line.strip())   # nbdev prints the bare name
 rc = proc.wait()
 total = time.time() - t0
 names = sorted(set(starts) | set(ends))
+failed = [next((n for n in names if Path(n).name == f), f) for f in failed]   # the bare names nbdev prints, as paths under nbs/
 if rc != 0 and not failed: failed = [n for n in names if n not in ends] or ['(nbdev_test itself)']
 print(f'\nper-notebook wall time (nbdev_test, 2 at a time; a notebook over 60 s is marked):')
 for n in sorted(names, key=lambda n: -(ends.get(n, total) - starts.get(n, 0))):
     t = ends.get(n, total) - starts.get(n, 0)
-    print(f"  {n:32s} {t:6.1f} s  {'FAILED' if n in failed else 'ok'}{'  (over 60 s)' if t > 60 else ''}")
+    print(f"  {n:40s} {t:6.1f} s  {'FAILED' if n in failed else 'ok'}{'  (over 60 s)' if t > 60 else ''}")
 budget = float(os.environ.get('CI_BUDGET_S', 300))   # quick mode: 5 min; the full-mode rehearsal sets 20 min
-print(f'  {"whole suite":32s} {total:6.1f} s' + (f'  (over the {budget/60:g} min budget)' if total > budget else f'  (budget {budget/60:g} min)'))
+print(f'  {"whole suite":40s} {total:6.1f} s' + (f'  (over the {budget/60:g} min budget)' if total > budget else f'  (budget {budget/60:g} min)'))
 passed = len([n for n in names if n not in failed])
 name = os.environ.get('CI_SUMMARY_NAME', 'nbdev_test')
 print(f'{name}: {passed} passed, {len(failed)} failed')

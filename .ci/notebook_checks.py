@@ -3,7 +3,7 @@
 2. a hidden code cell before any other code installs petnotes on Colab and does nothing elsewhere;
 3. the notebook keeps Colab's GPU accelerator metadata.
 
-    python .ci/notebook_checks.py            # check nbs/*.ipynb, exit 1 on any problem
+    python .ci/notebook_checks.py            # check every notebook under nbs/ (the workshop's too), exit 1 on any problem
     python .ci/notebook_checks.py --selftest # show that each check fails on a broken copy
 """
 import json, re, sys, shutil, tempfile, configparser
@@ -59,7 +59,7 @@ def check(root=ROOT):
 
 def selftest():
     "Break a copy of a good notebook in each way and show the check catches it"
-    good = ROOT/'nbs'/'00_core.ipynb'
+    good = ROOT/'nbs'/'01_regex.ipynb'
     assert problems(good) == [], problems(good)
     def mutated(change):
         with tempfile.TemporaryDirectory() as d:
@@ -67,10 +67,10 @@ def selftest():
             shutil.copy(ROOT/'settings.ini', root/'settings.ini')
             nb = json.loads(good.read_text())
             change(nb)
-            p = root/'nbs'/'00_core.ipynb'; p.write_text(json.dumps(nb))
+            p = root/'nbs'/'01_regex.ipynb'; p.write_text(json.dumps(nb))
             return problems(p, root)
     def no_badge(nb): nb['cells'].pop(0)
-    def elsewhere(nb): nb['cells'][0]['source'] = [src(nb['cells'][0]).replace('00_core.ipynb', '01_regex.ipynb')]
+    def elsewhere(nb): nb['cells'][0]['source'] = [src(nb['cells'][0]).replace('01_regex.ipynb', '02_datablock.ipynb')]
     def other_repo(nb): nb['cells'][0]['source'] = [src(nb['cells'][0]).replace('github/petnotes/', 'github/someone/')]
     def no_colab_cell(nb): nb['cells'].pop(1)
     def no_gpu(nb): nb['metadata'].pop('accelerator')

@@ -52,7 +52,7 @@ def check(paths)->list: return [p for nb in paths for p in stale(nb)]
 
 def selftest()->bool:
     "Plant a stale row in a copy of a notebook that shows `sizes()`: the check must catch it, and pass the original"
-    for nb_path in sorted((ROOT/'nbs').glob('*.ipynb')):
+    for nb_path in sorted((ROOT/'nbs').rglob('*.ipynb')):
         nb = json.loads(nb_path.read_text(encoding='utf-8'))
         for cell in nb['cells']:
             for o in cell.get('outputs', []) if cell['cell_type'] == 'code' else []:
@@ -71,7 +71,7 @@ def selftest()->bool:
 
 if __name__ == '__main__':
     if '--selftest' in sys.argv: sys.exit(0 if selftest() else 1)
-    problems = check(sorted((ROOT/'nbs').glob('*.ipynb')))
+    problems = check(sorted((ROOT/'nbs').rglob('*.ipynb')))
     for p in problems: print(p)
     print(f"stale sizes outputs: {len(problems)}")
     sys.exit(1 if problems else 0)
