@@ -1,4 +1,4 @@
-"""Presizing benchmark (chapter 04): quality (PSNR against a one-shot high-quality resample) and speed ratios, one run.
+"""Presizing benchmark (lesson 03): quality (PSNR against a one-shot high-quality resample) and speed ratios, one run.
 
     python bench/bench_presizing.py                # the book's sizes: items of 460, batches of 64, output 224
     python bench/bench_presizing.py --quick        # small and fast (items of 96, output 64), a smoke test

@@ -1,4 +1,4 @@
-"""Quick mode's accuracy against its cost: chapter 10's training (fine_tune of the pretrained petnet on the 37 synthetic
+"""Quick mode's accuracy against its cost: lesson 09's training (fine_tune of the pretrained petnet on the 37 synthetic
 breeds) at a few sizes, each error next to the seconds it took, in one run.
 
     python bench/bench_quick_accuracy.py                     # the quick table's row, and a few larger ones
@@ -16,7 +16,7 @@ warnings.filterwarnings('ignore', category=UserWarning)
 import torch
 
 def run(n_per_breed:int, tune_epochs:int, img_size:int, seed:int, base_lr:float=None, cache_mb:float=None)->dict:
-    "Train as chapter 10 does at these sizes; the error, its standard error and the seconds"
+    "Train as lesson 09 does at these sizes; the error, its standard error and the seconds"
     from petnotes.core import sizes, set_seed
     from petnotes.learner import Learner, error_rate
     from petnotes.finetune import create_model, param_groups, fine_tune, pets_items

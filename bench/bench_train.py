@@ -8,7 +8,7 @@ At each size it times, on the CPU, with one torch thread unless --threads says o
   loader    one training epoch of batches: `pets_loaders` + `presizing_tfms(item, img)` against the book's DataBlock
             (`pets_datablock`: Resize(item), aug_transforms(img, min_scale=0.75)) + Normalize.from_stats(*imagenet_stats),
             the same files, with 0 and with 2 workers. petnotes' item stage keeps the shrunk pictures between epochs
-            within the mode's memory budget (chapter 04's `ItemCache`: quick sizes yes, the book's no): the timed epochs
+            within the mode's memory budget (lesson 03's `ItemCache`: quick sizes yes, the book's no): the timed epochs
             come after a warm-up, so they are later epochs; a first epoch (nothing kept) is timed too, and at the book's
             sizes an epoch with 1 GB kept
   train     one epoch of one-cycle training + validation of the same petnet (same initial weights, cross-entropy, Adam
@@ -70,7 +70,7 @@ def epoch(dl):
     return sum(len(yb) for _, yb in dl)
 
 def forget(dls):
-    "Drop the pictures `dls`' item stage keeps between epochs (chapter 04's `ItemCache`; train and valid share it): the next epoch is a first one"
+    "Drop the pictures `dls`' item stage keeps between epochs (lesson 03's `ItemCache`; train and valid share it): the next epoch is a first one"
     dls.train.dataset.item_tfm.cache.clear()
     return dls
 

@@ -61,17 +61,17 @@ SIZE_TABLE = {  # name: (quick, full, what it is)
     'arch':          ('petnet', 'resnet34', 'model architecture'),
     'pretrained':    (True,     True,       'start from pretrained weights (petnotes\' own in quick mode, ImageNet in full)'),
     'lr_find_iters': (40,       100,        'mini-batches the learning-rate finder runs'),
-    'item_cache_mb': (128,      0,          'memory (MB) per loader process for the shrunk pictures the item stage keeps between epochs (chapter 04); 0 in full mode: Oxford\'s 7,390 at 460 px would take about 6 GB'),
+    'item_cache_mb': (128,      0,          'memory (MB) per loader process for the shrunk pictures the item stage keeps between epochs (lesson 03); 0 in full mode: Oxford\'s 7,390 at 460 px would take about 6 GB'),
     'num_workers':   (0,        4,          'DataLoader worker processes'),
     'threads':       (1,        0,          'CPU threads for PyTorch in training loops (0: PyTorch\'s default); 1 is fastest when notebooks share a small CPU'),
     'data':          ('synthetic', 'oxford', 'which pets: the synthetic set petnotes draws, or the real Oxford-IIIT Pets'),
-    'digits':        ('sklearn', 'mnist',   'handwritten digits for chapter 06: scikit-learn\'s bundled 8x8 set (offline), or MNIST via untar_data'),
-    'book_epochs':   ((1, 1, 1), (2, 3, 12), 'epochs of the book\'s three fits in chapter 09: fine_tune, fit_one_cycle(3e-3), unfrozen fit_one_cycle'),
+    'digits':        ('sklearn', 'mnist',   'handwritten digits for lesson 05: scikit-learn\'s bundled 8x8 set (offline), or MNIST via untar_data'),
+    'book_epochs':   ((1, 1, 1), (2, 3, 12), 'epochs of the book\'s three fits in lesson 08: fine_tune, fit_one_cycle(3e-3), unfrozen fit_one_cycle'),
     'base_lr':       (1e-2,     2e-3,       'fine_tune\'s base learning rate (fastai\'s default 2e-3 for ImageNet bodies; the small petnet takes more)'),
-    'tune_epochs':   (7,        12,         'epochs after unfreezing in chapters 09-10 (fine_tune), after freeze_epochs frozen ones'),
-    'digits_target': (0.97,     0.985,      'validation accuracy chapter 06\'s digits model must reach (8x8 digits; MNIST)'),
+    'tune_epochs':   (7,        12,         'epochs after unfreezing in lessons 08-09 (fine_tune), after freeze_epochs frozen ones'),
+    'digits_target': (0.97,     0.985,      'validation accuracy lesson 05\'s digits model must reach (8x8 digits; MNIST)'),
     'learn_margin':  (0.0,      0.0,        'how much a trained model must beat its reference in the learning checks (its untrained loss, training from scratch, chance); below 0 only to rehearse on random stand-in weights, which cannot learn'),
-    'archs':         (('petnet3', 'petnet'), ('resnet18', 'resnet34', 'resnet50'), 'bodies chapter 09 compares, shallow to deep (quick: the pretrained petnet cut after its third stage, and whole)'),
+    'archs':         (('petnet3', 'petnet'), ('resnet18', 'resnet34', 'resnet50'), 'bodies lesson 08 compares, shallow to deep (quick: the pretrained petnet cut after its third stage, and whole)'),
 }
 
 # %% ../nbs/workshop/00_core.ipynb #6165d9f5
