@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['MODEL_FORMAT', 'META_TYPES', 'ModelError', 'check_meta', 'model_meta', 'is_model_folder', 'recover_save',
-           'NotAModelFolder', 'check_dest', 'SavedModel', 'save_model', 'Predictor', 'load_model']
+           'NotAModelFolder', 'check_dest', 'users_files', 'SavedModel', 'save_model', 'Predictor', 'load_model']
 
 # %% ../nbs/workshop/04_model_folder.ipynb #f2a84c9e
 import glob, json, math, numbers, os, pickle, shutil, tempfile, uuid, warnings
@@ -134,10 +134,14 @@ def check_dest(dest,                      # the model folder about to be written
                               f"replaced whole (its files deleted): pass force=True to do that, or choose another folder")
 
 # %% ../nbs/workshop/04_model_folder.ipynb #c0e877e6
-def _write(tmp:Path, model, meta:dict, text:str, extras:dict)->dict:
-    "Write the model folder's files into `tmp`; `{name: reason}` for the extras that failed"
-    torch.save({k: v.detach().cpu() for k,v in model.state_dict().items()}, tmp/meta['weights'])
-    (tmp/'preprocessing.json').write_text(text)
+def _free_mb(folder:Path)->float: return shutil.disk_usage(folder).free/2**20
+
+def _write(tmp:Path, model, meta:dict, extras:dict)->dict:
+    "Write the model folder's files into `tmp`, `preprocessing.json` last, listing them; `{name: reason}` for the extras that failed"
+    try: torch.save({k: v.detach().cpu() for k,v in model.state_dict().items()}, tmp/meta['weights'])
+    except Exception as e:   # PyTorch says a failed write with a RuntimeError: say which file, where, and the free space
+        raise OSError(f"could not write {meta['weights']} in {tmp.parent} ({' '.join(str(e).split())[:120]}); "
+                      f"{_free_mb(tmp.parent):.0f} MB free there") from None
     skipped = {}
     for name,writer in extras.items():
         if not _plain_name(name) or (tmp/name).exists(): skipped[name] = "not a new plain file name"; continue
@@ -146,6 +150,8 @@ def _write(tmp:Path, model, meta:dict, text:str, extras:dict)->dict:
             skipped[name] = f"{type(e).__name__}: {e}"
             if (tmp/name).is_dir(): shutil.rmtree(tmp/name, ignore_errors=True)
             elif os.path.lexists(tmp/name): (tmp/name).unlink()
+    files = sorted(['preprocessing.json', meta['weights']] + [n for n in extras if n not in skipped])
+    (tmp/'preprocessing.json').write_text(json.dumps({**meta, 'files': files}, indent=1, allow_nan=False))
     return skipped
 
 # %% ../nbs/workshop/04_model_folder.ipynb #5649e710
@@ -158,21 +164,32 @@ def _publish(tmp:Path, dest:Path):
     except BaseException: os.replace(old, dest); raise
     shutil.rmtree(old, ignore_errors=True)
 
-def _write_and_publish(dest:Path, model, meta:dict, text:str, extras:dict)->dict:
-    "Write the folder as a temporary sibling of `dest`, then make it `dest`; `{name: reason}` for skipped extras"
+def users_files(folder:Path)->list:
+    "The files in model folder `folder` that petnotes did not write (not in its `preprocessing.json`'s list): a user's notes"
+    try: ours = set(json.loads((folder/'preprocessing.json').read_text()).get('files') or _OURS)
+    except (OSError, ValueError, AttributeError): ours = set(_OURS)
+    return sorted(p.name for p in folder.iterdir() if p.name not in ours) if folder.is_dir() else []
+
+_OURS = ('model.pth', 'preprocessing.json', 'report.json', 'history.csv', 'lr_find.png', 'confusion_matrix.png')   # before the list
+
+def _write_and_publish(dest:Path, model, meta:dict, extras:dict)->tuple:
+    "Write the folder as a temporary sibling of `dest` with the user's files of the old one, then make it `dest`; `(skipped, kept)`"
     dest.parent.mkdir(parents=True, exist_ok=True)
+    kept = users_files(dest) if is_model_folder(dest) else []
     tmp = Path(tempfile.mkdtemp(prefix=f'.{dest.name}.tmp-', dir=dest.parent))
     try:
-        skipped = _write(tmp, model, meta, text, extras)
+        skipped = _write(tmp, model, meta, {n: w for n,w in extras.items() if n not in kept})
+        for n in kept: (shutil.copytree if (dest/n).is_dir() else shutil.copy2)(dest/n, tmp/n)
         _publish(tmp, dest)
     finally: shutil.rmtree(tmp, ignore_errors=True)   # gone already if published
-    return skipped
+    return skipped, kept
 
 # %% ../nbs/workshop/04_model_folder.ipynb #d56543cf
 class SavedModel(NamedTuple):
-    "What `save_model` returns: the folder, and `{name: reason}` for the extras it could not write"
+    "What `save_model` returns: the folder, `{name: reason}` for the extras it could not write, the user's files it kept"
     path: Path
     skipped: dict
+    kept: list = []
     def __fspath__(self): return str(self.path)   # `Path(saved)`, `os.fspath(saved)`: the folder
 
 # %% ../nbs/workshop/04_model_folder.ipynb #0d110056
@@ -182,11 +199,12 @@ def save_model(model,             # a `nn.Module`, or anything with `.model` (a 
                extras:dict=None,  # `{file name: writer(path)}` for more files (plots, a report); one that raises is skipped
                force:bool=False   # replace a non-empty folder that is not a petnotes model
               )->SavedModel:
-    "Write `dest/model.pth` (weights only) and `dest/preprocessing.json`, all or nothing"
-    dest,meta = Path(dest),check_meta(meta, where='save_model')
-    text = json.dumps(meta, indent=1, allow_nan=False)
+    "Write `dest/model.pth` (weights only) and `dest/preprocessing.json`, all or nothing; files of the user's in an old model folder stay"
+    dest,meta,model = Path(dest),check_meta(meta, where='save_model'),getattr(model, 'model', model)
+    bad = [k for k,v in model.state_dict().items() if v.is_floating_point() and not torch.isfinite(v).all()]
+    if bad: raise ModelError(f"save_model: {len(bad)} tensors hold NaN or infinite values (e.g. {bad[0]}): a run that diverged is not saved")
     recover_save(dest); check_dest(dest, force)
-    return SavedModel(dest, _write_and_publish(dest, getattr(model, 'model', model), meta, text, extras or {}))
+    return SavedModel(dest, *_write_and_publish(dest, model, meta, extras or {}))
 
 # %% ../nbs/workshop/04_model_folder.ipynb #ba0f7476
 class Predictor:
@@ -206,6 +224,7 @@ def predict(self:Predictor, img)->tuple:
     "`(label, index, probabilities)` for one image"
     with torch.no_grad(): logits = self.model(self.preprocess(img).to(next(self.model.parameters()).device))
     probs = torch.softmax(logits, dim=1)[0].cpu()
+    if not torch.isfinite(probs).all(): raise ModelError(f"the model's output for {getattr(img, 'name', 'this image')} is not a number (NaN or inf)")
     i = int(probs.argmax())
     return self.vocab[i], i, probs
 
@@ -237,6 +256,7 @@ def _read_meta(folder:Path)->dict:
         old = _siblings(folder, 'old') if folder.parent.is_dir() else []
         raise ModelError(f"{folder} is not a folder" + (f"; an interrupted save left the previous model in {old[-1]}: "
                          f"the next save_model restores it (or rename it to {folder.name})" if old else ''))
+    if pj.is_file() and pj.stat().st_size == 0: raise ModelError(f"{pj} is empty (0 bytes): a save that was cut short?")
     try: meta = json.loads(pj.read_text())
     except FileNotFoundError: raise ModelError(f"{pj} is missing: is {folder} a model folder written by save_model?") from None
     except (OSError, ValueError) as e: raise ModelError(f"{pj} is not valid JSON ({e})") from None
@@ -246,6 +266,7 @@ def _read_meta(folder:Path)->dict:
 def _read_weights(wf:Path)->dict:
     "The state dict in `wf`, read weights-only, or a `ModelError` naming the file"
     if not wf.is_file(): raise ModelError(f"{wf} is missing")
+    if wf.stat().st_size == 0: raise ModelError(f"{wf} is empty (0 bytes): a save that was cut short?")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
@@ -256,6 +277,8 @@ def _read_weights(wf:Path)->dict:
                                             f"{type(e).__name__}: {str(e).strip()[:80]})") from None
     if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k,v in state.items()):
         raise ModelError(f"{wf} holds a {type(state).__name__}, not a state dict of tensors")
+    bad = [k for k,v in state.items() if v.is_floating_point() and not torch.isfinite(v).all()]
+    if bad: raise ModelError(f"{wf}: {len(bad)} tensors hold NaN or infinite values (e.g. {bad[0]}): the run that wrote it diverged")
     return state
 
 def _fit(model, state:dict, wf:Path, meta:dict):
@@ -279,8 +302,11 @@ def load_model(folder,        # a model folder written by `save_model` (or by `p
     folder = Path(folder)
     meta = _read_meta(folder)
     wf = folder/meta['weights']
-    state = _read_weights(wf)
     try: model = create_model(meta['arch'], meta['n_out'], pretrained=False)
     except ValueError as e: raise ModelError(f"{folder/'preprocessing.json'}: {e}") from None
+    need = sum(t.numel()*t.element_size() for t in model.state_dict().values())
+    if wf.is_file() and wf.stat().st_size > 2*need + 2**20:   # refuse before reading it: it could fill the memory
+        raise ModelError(f"{wf} is {wf.stat().st_size/2**20:.0f} MB, but a {meta['arch']} with {meta['n_out']} outputs takes {need/2**20:.1f} MB")
+    state = _read_weights(wf)
     _fit(model, state, wf, meta)
     return Predictor(model.to(device), meta)
