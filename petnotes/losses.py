@@ -105,7 +105,7 @@ def cross_entropy(logits:Tensor, # (batch, classes) raw activations of the model
 def _loss_inputs()->list:
     "`(name, logits, labels)` for loss exercises: ordinary first, then the inputs that break naive code"
     g = torch.Generator().manual_seed(1)
-    return [("the book's six items", book_activations(), torch.tensor([1, 0, 0, 1, 1, 0])),
+    return [("the book's six items", book_activations(), torch.tensor([0, 1, 0, 1, 1, 0])),
             ('5 items, 37 classes', torch.randn(5, 37, generator=g)*3, torch.tensor([0, 36, 7, 7, 20])),
             ('one item', torch.randn(1, 4, generator=g), torch.tensor([2])),
             ('big logits', torch.tensor([[1000., 999., 998.], [1001., 1000., 990.]]), torch.tensor([1, 2])),
@@ -124,7 +124,7 @@ def _picked(log_probs, targ): return log_probs[range(len(targ)), targ]
 
 LOSS_MISTAKES = [
     Mistake('labels_n1', "the labels are one class index per item, shape (N,), not (N, 1): index with `targ`, not `targ[i, 0]`",
-            "05, *Bad input*", lambda c, got: isinstance(got, Raised) and got.is_(IndexError, 'too many indices')),
+            "05, *The notes' one-hot loss*", lambda c, got: isinstance(got, Raised) and got.is_(IndexError, 'too many indices')),
     Mistake('one_hot', "the labels are class indices, not one-hot rows: pick each row's value with `log_probs[range(n), targ]`",
             "05, *Log likelihood, by indexing*", lambda c, got: isinstance(got, Raised) and got.is_(RuntimeError, 'must match the size')),
     Mistake('sum_not_mean', "take the mean over the batch, not the sum (the sum grows with the batch size)", "05, *Mean or sum?*"),
