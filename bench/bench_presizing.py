@@ -21,7 +21,7 @@ from fastai.vision.augment import (Flip, Rotate, Zoom, Warp, Brightness, Contras
                                    aug_transforms)
 from fastai.torch_core import TensorImage
 
-# --- fastai fed our parameters (the same adapter as in nbs/04_presizing.ipynb) ---
+# --- fastai fed our parameters (the same adapter as in nbs/03_presizing.ipynb) ---
 class FixedCrop(RandomResizedCropGPU):
     "fastai's `RandomResizedCropGPU` with a crop we choose: top-left `tl` and side `cp`, in pixels"
     def __init__(self, size, tl, cp): super().__init__(size, min_scale=0.75, ratio=(1, 1)); self.fixed = (tl, cp)

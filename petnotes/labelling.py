@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['CAT_BREEDS', 'DOG_BREEDS', 'BREEDS', 'PETS_PATTERN', 'LABELLER_MISTAKES', 'is_cat', 'RegexLabeller', 'FolderLabeller',
-           'label_files', 'RegexPlayground', 'check_labeller']
+           'label_files', 'RegexPlayground', 'TableLabeller', 'check_labeller']
 
 # %% ../nbs/01_regex.ipynb #119d2ad3
-import re, os
+import re, os, csv
 from pathlib import Path
 from fastcore.basics import patch
 from .checking import Case, Mistake, CheckResult, Raised, run_check
@@ -110,6 +110,36 @@ def update(self:RegexPlayground):
     rows = ''.join(f'<tr><td><code>{n}</code></td><td>{"&#10060; no match" if l is None else f"<b>{l}</b>"}</td></tr>'
                    for n,l in self.results.items())
     self.table.value = f'<table><tr><th>file name</th><th>label</th></tr>{rows}</table>'
+
+# %% ../nbs/01_regex.ipynb #7a704581
+class TableLabeller:
+    "Label a file from a table of file names and labels, fastai's `from_csv` shape; `.valid` holds the files its `is_valid` column marks"
+    def __init__(self, labels:dict, valid=()): self.labels,self.valid = {Path(k): v for k,v in labels.items()},{Path(f) for f in valid}
+    def __call__(self, o:str|Path)->str:
+        try: return self.labels[Path(o)]
+        except KeyError: raise ValueError(f"TableLabeller: {Path(o).name!r} is not in the table") from None
+    def __repr__(self): return f"TableLabeller({len(self.labels)} files, {len(set(self.labels.values()))} labels, {len(self.valid)} marked valid)"
+
+# %% ../nbs/01_regex.ipynb #4b756eb3
+@patch(cls_method=True)
+def from_csv(cls:TableLabeller, csv_file:str|Path, # a header row, then rows of file name, label (and maybe an is_valid column)
+             folder=None):                          # the folder the names are relative to (default: the CSV's own)
+    "A `TableLabeller` from a CSV file; a `ValueError` that names the row that cannot be read"
+    csv_file = Path(csv_file); folder = Path(folder) if folder is not None else csv_file.parent
+    try: rows = list(csv.reader(csv_file.open(newline='', encoding='utf-8-sig')))
+    except (OSError, UnicodeDecodeError, csv.Error) as e: raise ValueError(f"{csv_file}: cannot be read as a CSV table ({e})") from None
+    if len(rows) < 2 or len(rows[0]) < 2: raise ValueError(f"{csv_file}: expected a header row, then rows of file name and label")
+    head = [h.strip().lower() for h in rows[0]]
+    col = head.index('is_valid') if 'is_valid' in head else None
+    labels, valid = {}, set()
+    for n,r in enumerate(rows[1:], 2):
+        if not any(x.strip() for x in r): continue
+        if len(r) < 2 or not r[0].strip() or not r[1].strip(): raise ValueError(f"{csv_file.name} row {n}: expected a file name and a label, got {r}")
+        f = folder/r[0].strip()
+        if f in labels: raise ValueError(f"{csv_file.name} row {n}: {r[0].strip()} is listed twice")
+        labels[f] = r[1].strip()
+        if col is not None and col < len(r) and r[col].strip().lower() in ('1', 'true', 'yes'): valid.add(f)
+    return cls(labels, valid)
 
 # %% ../nbs/01_regex.ipynb #c4f97c9c
 def _labelled(expected:str):
