@@ -192,7 +192,7 @@ def set_seed(seed:int=42,            # the seed for python, numpy and torch
 # %% ../nbs/workshop/00_core.ipynb #b769f968
 def seed_worker(worker_id:int # the DataLoader worker's index (unused: torch already seeded the worker)
                ):
-    "`worker_init_fn` for `DataLoader`: seed python and numpy in a worker from its torch seed"
+    "`worker_init_fn` for `DataLoader`: seed python and numpy in a worker from its torch seed, `get_worker_info().seed`"
     worker_seed = torch.initial_seed() % 2**32
     np.random.seed(worker_seed)
     random.seed(worker_seed)
