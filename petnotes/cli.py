@@ -38,14 +38,26 @@ _TRAIN_EXAMPLES = """examples:
 
 """ + _EXIT_HELP
 
+# %% ../nbs/workshop/07_cli.ipynb #04f3df59
+class _Labels(argparse.Action):
+    "`--labels name`, `--labels folder` or `--labels csv FILE`: sets `labels` and `csv`"
+    def __call__(self, parser, ns, values, option=None):
+        kind, rest = values[0], values[1:]
+        if kind not in ('name', 'folder', 'csv') or len(rest) != (kind == 'csv'):
+            parser.error(f"--labels {' '.join(values)}: expected 'name', 'folder' or 'csv FILE'")
+        ns.labels, ns.csv = kind, (rest[0] if rest else None)
+
 # %% ../nbs/workshop/07_cli.ipynb #ec04c16d
 def _data_args(t):
     "The options of `petnotes train` that say where the images and their labels are"
     g = t.add_argument_group('data')
     g.add_argument('--data', metavar='synthetic|oxford|PATH', help="the synthetic pets, the Oxford-IIIT Pets (downloaded), or a "
                    "folder of images, searched recursively (its images/ sub-folder if any). Default: the mode's pets")
-    g.add_argument('--labels', choices=['name', 'folder'], default='name',
-                   help="each label is in the file name, through --pattern (default), or the top-level folder under --data")
+    t.set_defaults(csv=None)
+    g.add_argument('--labels', nargs='+', default='name', action=_Labels, metavar='name|folder|csv FILE',
+                   help="where each label is: in the file name, through --pattern (default); in the top folder under --data, "
+                        "or under its train/ and valid/ folders if it has them (folder); in a CSV table of file names and labels, "
+                        "with an optional is_valid column (csv FILE)")
     g.add_argument('--pattern', metavar='REGEX', help="its first group is the label (default: the Oxford pets' names, e.g. great_pyrenees_173.jpg)")
     g.add_argument('--skip-unlabelled', action='store_true', help="train on the images --pattern labels, skip the others")
     g.add_argument('--valid-pct', type=_fraction, default=0.2, metavar='F', help="fraction held out for validation (default: %(default)s)")
@@ -84,9 +96,10 @@ def _predict_parser(sub, fmt):
     "The sub-command `petnotes predict` and its options"
     pr = sub.add_parser('predict', formatter_class=fmt, epilog=_EXIT_HELP, help='label images with a trained model',
         description="Print the top-k labels of each image with the model `petnotes train` wrote to OUT_DIR. Any size\n"
-                    "or mode (grey, RGBA, 16-bit...) is fine; images that cannot be read are skipped and counted.")
+                    "or mode (grey, RGBA, 16-bit...) is fine; images that cannot be read are skipped and counted.\n"
+                    "A classifier only knows its classes: a picture of anything else still gets one of them.")
     pr.add_argument('model_dir', metavar='OUT_DIR', help="the --out folder of `petnotes train`")
-    pr.add_argument('images', metavar='IMAGE', nargs='+', help="image files")
+    pr.add_argument('images', metavar='IMAGE', nargs='+', help="image files, or folders of them")
     pr.add_argument('--top-k', type=_count(1), default=3, metavar='K', help="labels per image (default: %(default)s)")
     pr.add_argument('--json', action='store_true', help="print JSON instead of text")
     pr.add_argument('--device', metavar='cpu|cuda|mps', help="default: the best available")

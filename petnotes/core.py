@@ -72,6 +72,9 @@ SIZE_TABLE = {  # name: (quick, full, what it is)
     'digits_target': (0.97,     0.985,      'validation accuracy lesson 05\'s digits model must reach (8x8 digits; MNIST)'),
     'learn_margin':  (0.0,      0.0,        'how much a trained model must beat its reference in the learning checks (its untrained loss, training from scratch, chance); below 0 only to rehearse on random stand-in weights, which cannot learn'),
     'archs':         (('petnet3', 'petnet'), ('resnet18', 'resnet34', 'resnet50'), 'bodies lesson 08 compares, shallow to deep (quick: the pretrained petnet cut after its third stage, and whole)'),
+    'own_arch':      ('resnet18', 'resnet34', 'the body `petnotes train` starts from on a folder of your own: ImageNet-pretrained (petnet, pretrained on the synthetic pets, only where ImageNet\'s weights cannot be had)'),
+    'own_img_size':  (128,      224,        'side of the image the model sees on a folder of your own (the item stage follows at the mode\'s ratio)'),
+    'min_steps':     (60,       100,        'optimiser steps a run on a small folder takes at least: `petnotes train` fits the batch size and the epochs to the number of pictures'),
 }
 
 # %% ../nbs/workshop/00_core.ipynb #6165d9f5
@@ -277,18 +280,28 @@ def cached_folder(name:str,      # what the entry is
     if verbose: print(f'built {dest}')
     return dest
 
+# %% ../nbs/workshop/00_core.ipynb #cb49d871
+def _sound(f:Path, check)->bool:
+    "Does `check(f)` pass? If not, say so, remove `f` and return False (the caller builds it again)"
+    if check is None: return True
+    try: check(f); return True
+    except Exception as e:
+        print(f"petnotes: {f.name} in the cache is damaged ({type(e).__name__}: {' '.join(str(e).split())[:100]}); building it again", file=sys.stderr)
+        f.unlink(missing_ok=True); return False
+
 # %% ../nbs/workshop/00_core.ipynb #28dbd362
 def cached_file(name:str,       # what the entry is
                 params:dict,    # what it depends on (see `cache_key`)
                 build,          # `build(tmp_file)` writes one file
-                suffix:str=''   # file extension, e.g. '.pth'
+                suffix:str='',  # file extension, e.g. '.pth'
+                check=None      # `check(file)` raises if a cached file is damaged (e.g. cut short): it is then built again
                )->Path:
     "The cache file for `name`/`params`, calling `build` once ever (atomic and safe for parallel processes)"
     root = cache_dir()
     dest = root/(cache_key(name, **params)+suffix)
-    if dest.is_file(): return dest
+    if dest.is_file() and _sound(dest, check): return dest
     with _file_lock(root/f'.{dest.name}.lock', dest):
-        if dest.is_file(): return dest
+        if dest.is_file() and _sound(dest, check): return dest
         _remove_stale(dest)
         fd,tmp = tempfile.mkstemp(dir=root, prefix=f'.{dest.name}.tmp-', suffix=suffix)
         os.close(fd)

@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['IMAGENET_STATS', 'SPLIT_MISTAKES', 'pets_datablock', 'random_split', 'to_uint8_tensor', 'PetsDataset', 'normalize',
-           'denormalize', 'DeviceLoader', 'PetsLoaders', 'split_files', 'make_loader', 'pets_loaders', 'check_split']
+           'denormalize', 'DeviceLoader', 'PetsLoaders', 'split_files', 'make_loader', 'pets_loaders', 'FolderSplitter',
+           'check_split']
 
 # %% ../nbs/02_datablock.ipynb #80acb6ef
 import os, warnings
@@ -190,7 +191,8 @@ def pets_loaders(source,                  # a folder (its `images/` subfolder if
                  num_workers:int=None,    # DataLoader workers (default: `sizes().num_workers`, at most one per core)
                  verbose:bool=True,       # print how many files were skipped, and why
                  rank:int=0, world:int=1, # this process and how many train together: each gets its shard of both sets
-                 check:bool=True          # decode every file first and skip the unusable ones (`check_images`)
+                 check:bool=True,         # decode every file first and skip the unusable ones (`check_images`)
+                 splitter=None            # `splitter(files) -> (train files, valid files)` (default: `split_files`, fastai's random split)
                 )->PetsLoaders:
     "Our own loaders: `.train` and `.valid` give `(xb, yb)` on the device, normalised; `.vocab`; bad files skipped and counted"
     if item_tfm is None: raise ValueError("pets_loaders: item_tfm is needed: pictures of different sizes cannot be stacked "
@@ -198,7 +200,7 @@ def pets_loaders(source,                  # a folder (its `images/` subfolder if
     chk = _usable_files(source, check, verbose); files = chk.good
     label_func = label_func or RegexLabeller()
     vocab = sorted({label_func(f) for f in files})
-    train_files, valid_files = split_files(files, valid_pct, seed)
+    train_files, valid_files = splitter(files) if splitter else split_files(files, valid_pct, seed)
     device, bs = device or default_device(), bs or sizes().bs
     nw = loader_workers() if num_workers is None else num_workers   # the sizes' workers, at most one per core
     def ds(files, train): return PetsDataset(files, vocab, label_func, item_tfm, train)
@@ -206,6 +208,15 @@ def pets_loaders(source,                  # a folder (its `images/` subfolder if
     sampler = torch.utils.data.DistributedSampler(tds, world, rank, shuffle=True, seed=seed) if world > 1 else None
     return PetsLoaders(make_loader(tds, bs, True, device, batch_tfm, nw, seed, sampler),
                        make_loader(ds(valid_files[rank::world], False), bs, False, device, batch_tfm, nw, seed), vocab, chk.bad)
+
+# %% ../nbs/02_datablock.ipynb #4b009846
+class FolderSplitter:
+    "A splitter for `pets_loaders`: the files under the `train` folder and those under the `valid` folder (other files: neither)"
+    def __init__(self, train:str|Path, valid:str|Path): self.train,self.valid = Path(train).resolve(),Path(valid).resolve()
+    def __call__(self, files:list)->tuple:
+        under = lambda f, d: Path(f).resolve().is_relative_to(d)
+        return [f for f in files if under(f, self.train)], [f for f in files if under(f, self.valid)]
+    def __repr__(self): return f"FolderSplitter(train={self.train.name}/, valid={self.valid.name}/)"
 
 # %% ../nbs/02_datablock.ipynb #be613e40
 def _split_problem(got, n:int, valid_pct:float):

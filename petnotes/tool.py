@@ -4,53 +4,59 @@
 
 # %% auto #0
 __all__ = ['EXIT_OK', 'EXIT_FAILED', 'EXIT_USAGE', 'EXIT_BAD_DATA', 'EXIT_BAD_MODEL', 'EXIT_DIVERGED', 'EXIT_INTERRUPTED',
-           'CliError', 'data_folder', 'find_images', 'label_images', 'settings', 'check_out', 'drop_unreadable',
-           'load_data', 'build_model', 'make_learner', 'choose_lr', 'fit', 'evaluate', 'write_run', 'train', 'predict']
+           'CliError', 'data_folder', 'find_images', 'label_images', 'settings', 'own_body', 'fit_sizes',
+           'check_classes', 'check_out', 'describe', 'drop_unreadable', 'load_data', 'build_model', 'make_learner',
+           'choose_lr', 'fit', 'evaluate', 'write_run', 'train', 'predict']
 
-# %% ../nbs/workshop/06_tool.ipynb #793d1e36
-import os, re, sys, json, time, math
+# %% ../nbs/workshop/06_tool.ipynb #2037fa7a
+import os, sys, json, time, math, threading, contextlib
+from datetime import datetime
 from pathlib import Path
 import torch
-from .core import sizes, set_seed, loader_workers, versions
-from .images import image_folder, image_files, check_images, IMAGE_EXTENSIONS
-from .labelling import PETS_PATTERN, RegexLabeller, FolderLabeller, label_files
+from .core import Sizes, sizes, set_seed, loader_workers, versions
+from .images import image_folder, image_files, check_images, split_folders, IMAGE_EXTENSIONS
+from .labelling import PETS_PATTERN, RegexLabeller, FolderLabeller, TableLabeller, label_files
 from .synthpets import pets_path
-from .data import pets_loaders, split_files
+from .data import pets_loaders, split_files, FolderSplitter, PetsDataset, make_loader
 from .presizing import presizing_tfms
 from .losses import cross_entropy
 from .learner import Learner, Callback, error_rate
 from .lr_finder import lr_find, valley, suggest_lrs, plot_lr_find
-from .finetune import create_model, param_groups, fine_tune, freeze, unfreeze, petnet_path
+from .finetune import create_model, param_groups, fine_tune, freeze, unfreeze, pretrained_petnet, petnet_path, PETNET_ARCHS, imagenet_weights_available
 from .interpret import confusion_matrix, confusion_summary, plot_confusion_matrix
-from .model_folder import model_meta, save_model, load_model, check_dest, ModelError, NotAModelFolder
+from .model_folder import model_meta, save_model, load_model, check_dest, is_model_folder, ModelError, NotAModelFolder
 from .distributed import device_named, init_distributed, ddp, shard, gather_lists, sum_across, broadcast_value, sync_from_rank0, replicas_equal
 
-# %% ../nbs/workshop/06_tool.ipynb #5f9132f3
+# %% ../nbs/workshop/06_tool.ipynb #bd0c95e6
 EXIT_OK          = 0    # done
 EXIT_FAILED      = 1    # something unexpected went wrong (a bug: PETNOTES_DEBUG=1 shows the traceback)
 EXIT_USAGE       = 2    # the command line (or PETNOTES_MODE / PETNOTES_SIZES) is wrong: argparse's convention
 EXIT_BAD_DATA    = 3    # the images can't be used: missing folder, no images, labels that don't match, one class...
 EXIT_BAD_MODEL   = 4    # `predict` was given a folder that is not a usable petnotes model
-EXIT_DIVERGED    = 5    # training stopped: the loss became infinite or NaN (nothing was saved)
+EXIT_DIVERGED    = 5    # training stopped: the loss or the weights became infinite or NaN (nothing was saved)
 EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM (the shell's 128 + SIGINT)
 
 class CliError(Exception):
     "A problem with the user's input: shown as one line, and the process exits with `code`"
     def __init__(self, msg:str, code:int=EXIT_BAD_DATA): super().__init__(msg); self.code = code
 
+def _shown(x)->str: return str(x).encode('utf-8', 'backslashreplace').decode()   # printable, even a name that is not valid UTF-8
 def _some(names, n:int=3)->str:
-    "'a, b, c and 4 more' (names that are not valid text are shown with escapes)"
-    names = [str(x).encode('utf-8', 'backslashreplace').decode() for x in names]
+    "'a, b, c and 4 more'"
+    names = [_shown(x) for x in names]
     return ', '.join(names[:n]) + (f' and {len(names)-n} more' if len(names) > n else '')
 
-# %% ../nbs/workshop/06_tool.ipynb #2952f890
+# %% ../nbs/workshop/06_tool.ipynb #8cf705ea
 def data_folder(source:str|None, # 'synthetic', 'oxford', a folder, or None for the mode's default
-                sz=None          # the sizes (default `sizes()`)
+                sz=None,         # the sizes (default `sizes()`)
+                show=print       # where to say that the pets are being drawn
                )->Path:
-    "The folder of images that `--data` names (building or downloading the pets if needed)"
+    "The folder that `--data` names (drawing or downloading the pets if needed)"
     sz = sz or sizes(); source = sz.data if source is None else source
+    if not str(source).strip(): raise CliError("--data '': no folder named; give a folder of images, 'synthetic' or 'oxford'", EXIT_USAGE)
     if source in ('synthetic', 'oxford'):
-        try: return image_folder(pets_path(sizes(sz.mode, data=source)))
+        try:
+            with _ticking(show, f"getting the {source} pets (drawn or downloaded once per machine)"): return image_folder(pets_path(sizes(sz.mode, data=source)))
         except (OSError, ValueError, RuntimeError) as e:
             raise CliError(f"could not get the {source} pets ({type(e).__name__}: {e}); use --data PATH with a folder of images") from e
     root = Path(source).expanduser()
@@ -64,22 +70,29 @@ def find_images(folder:Path, exclude=())->list:
     if not files: raise CliError(f"no images ({'/'.join(e[1:] for e in IMAGE_EXTENSIONS)}) in {folder}")
     return files
 
-# %% ../nbs/workshop/06_tool.ipynb #b003d930
-def _labeller(folder:Path, pattern:str|None, labels:str)->tuple:
-    "`(file -> label, how to say it in a message)`: lesson 01's labellers"
-    if labels == 'folder': return FolderLabeller(folder), f"in a sub-folder of {folder} (--labels folder)"
-    pattern = PETS_PATTERN if pattern is None else pattern
-    try: return RegexLabeller(pattern), f"matched by --pattern '{pattern}'"
-    except (re.error, ValueError) as e: raise CliError(f"--pattern '{pattern}' is not usable: {e}", EXIT_USAGE) from None
+# %% ../nbs/workshop/06_tool.ipynb #d6d4a71e
+def _labels_source(args, folder:Path, out:Path)->tuple:
+    "`(files, labeller, splitter, test files, how they are labelled)` from `--labels` and the folder's layout"
+    if args.labels == 'csv':
+        try: table = TableLabeller.from_csv(args.csv, folder)
+        except ValueError as e: raise CliError(f"--labels csv: {e}") from None
+        split = (lambda fs: ([f for f in fs if f not in table.valid], [f for f in fs if f in table.valid])) if table.valid else None
+        return find_images(folder, exclude=[out]), table, split, [], f"listed in {args.csv}"
+    try: split = split_folders(folder) if args.labels == 'folder' else None
+    except ValueError as e: raise CliError(f"--data: {e}") from None
+    if not split:
+        if args.labels == 'folder': return find_images(folder, exclude=[out]), FolderLabeller(folder), None, [], f"in a class folder of {folder} (--labels folder)"
+        pattern = PETS_PATTERN if args.pattern is None else args.pattern
+        try: return find_images(folder, exclude=[out]), RegexLabeller(pattern), None, [], f"matched by --pattern '{pattern}'"
+        except ValueError as e: raise CliError(f"--pattern '{pattern}' is not usable: {e}", EXIT_USAGE) from None
+    roots = [d for d in (split['train'], split['valid']) if d]
+    files = [f for d in roots for f in find_images(d, exclude=[out])]
+    def label(f): return FolderLabeller(next(d for d in roots + [split['test']] if d and Path(f).is_relative_to(d)))(f)
+    test = image_files(split['test']) if split['test'] else []
+    return files, label, FolderSplitter(*roots) if split['valid'] else None, test, f"in a class folder under {', '.join(d.name + '/' for d in roots)}"
 
-def label_images(files:list,                # image files (from `find_images`)
-                 folder:Path,               # the folder they are in
-                 pattern:str|None,          # regex whose first group is the label (for `labels='name'`; None: the pets')
-                 labels:str='name',         # 'name': from the file name through `pattern`; 'folder': the top-level folder
-                 skip_unlabelled:bool=False # train on the files that have a label instead of stopping
-                )->tuple:
+def label_images(files, label, how:str, folder:Path, skip_unlabelled:bool=False)->tuple:
     "`(files, labels, unlabelled)`: lesson 01's `label_files`; nothing, some or one class labelled is a `CliError`"
-    label,how = _labeller(Path(folder), pattern, labels)
     files,found,bad = label_files(files, label); bad = [f.relative_to(folder) for f in bad]
     if not files: raise CliError(f"none of the {len(bad)} images in {folder} is {how} (e.g. {_some(bad)})")
     if bad and not skip_unlabelled: raise CliError(f"{len(bad)} of {len(files)+len(bad)} images are not {how}: {_some(bad, 5)} "
@@ -88,23 +101,49 @@ def label_images(files:list,                # image files (from `find_images`)
                                            f"{found[0]!r}: a classifier needs at least two classes")
     return files, found, bad
 
-# %% ../nbs/workshop/06_tool.ipynb #facdb28a
-def settings(args # parsed `petnotes train` arguments
-            )->tuple:
-    "`(sizes, ctx)`: the mode's sizes with the command line's values, and who this process is"
+# %% ../nbs/workshop/06_tool.ipynb #d77455f3
+def settings(args, **more)->tuple:
+    "`(sizes, ctx)`: the mode's sizes with the command line's values (and `more`), and who this process is"
     given = dict(arch=args.arch, pretrained=args.pretrained, img_size=args.size, epochs=args.epochs, bs=args.bs,
                  freeze_epochs=args.freeze_epochs, lr_find_iters=args.lr_find_iters, num_workers=args.workers, threads=args.threads)
-    try: sz = sizes(args.mode, **{k: v for k,v in given.items() if v is not None})
+    try: sz = sizes(args.mode, **{**{k: v for k,v in given.items() if v is not None}, **more})
     except ValueError as e: raise CliError(str(e), EXIT_USAGE) from None   # PETNOTES_MODE/SIZES are part of the command line
     if sz.threads > 0: torch.set_num_threads(sz.threads)
     try: return sz, init_distributed(args.device)
     except ValueError as e: raise CliError(f"--device {e}", EXIT_USAGE) from None
 
-def check_out(out:str,          # the --out folder
-              source:Path,      # the data folder
-              force:bool=False  # replace a folder that is not a petnotes model
-             )->Path:
-    "`--out` as an absolute path, checked before training: outside the data, creatable, not a folder of other files"
+def own_body(args, sz, show=print):
+    "The sizes for a folder of your own: an ImageNet body (`own_arch`, `own_img_size`), or petnet where ImageNet's weights cannot be had"
+    if args.arch or not sz.pretrained or args.data in (None, 'synthetic', 'oxford'): return sz
+    if not imagenet_weights_available(sz.own_arch):
+        show(f"ImageNet weights for {sz.own_arch} cannot be had here (offline, and not in {torch.hub.get_dir()}/checkpoints): using petnet, "
+             "pretrained on the course's cartoon pets; it knows far less about photos, so expect more errors")
+        return sz
+    return settings(args, arch=sz.own_arch, **({} if args.size else dict(img_size=sz.own_img_size)))[0]
+
+def fit_sizes(args, sz, n_train:int)->tuple:
+    "`(sizes, why)`: the batch size and epochs fitted to `n_train` training pictures where the command line leaves them"
+    bs = sz.bs if args.bs else min(sz.bs, max(2, 2**int(math.log2(max(2, n_train//4)))))   # at least 4 batches an epoch
+    epochs = sz.epochs if args.epochs else max(sz.epochs, math.ceil(sz.min_steps/max(1, n_train//bs)) - sz.freeze_epochs)
+    if (bs, epochs) == (sz.bs, sz.epochs): return sz, None
+    return Sizes(sz.mode, **{**dict(sz), 'bs': bs, 'epochs': epochs}), (f"batch size {bs} and {sz.freeze_epochs}+{epochs} epochs for {n_train} "
+        f"training pictures: at least 4 batches an epoch and {sz.min_steps} optimiser steps (--bs, --epochs to choose)")
+
+# %% ../nbs/workshop/06_tool.ipynb #d6ec0277
+def check_classes(train:list, valid:list, warn=print)->list:
+    "Refuse a data set too small to learn from; the warnings a run on this split deserves (classes with too few pictures)"
+    n, classes = len(train) + len(valid), sorted(set(train) | set(valid))
+    if len(train) < 2*len(classes): raise CliError(f"{len(train)} training pictures for {len(classes)} classes: too few to learn "
+                                                   f"anything (at least 2 a class); add pictures, or fewer classes")
+    notes = [f"class {c!r} has {train.count(c) + valid.count(c)} picture: it cannot be both learned and checked" for c in classes if train.count(c) + valid.count(c) < 2]
+    notes += [f"class {c!r} has no validation picture: its accuracy is not known" for c in classes if c not in valid and train.count(c) > 1]
+    notes += [f"class {c!r} has no training picture: the model cannot learn it" for c in classes if c not in train]
+    for m in notes: warn(f"warning: {m}")
+    return notes
+
+# %% ../nbs/workshop/06_tool.ipynb #906b80b4
+def check_out(out:str, source:Path, force:bool=False, show=print)->Path:
+    "`--out` as an absolute path, checked before training: outside the data, creatable, not a folder of other files; a model there is said"
     out = Path(out).expanduser().absolute()
     if out.resolve().is_relative_to(Path(source).resolve()):
         raise CliError(f"--out {out} is inside the data folder {source}: choose a folder outside it", EXIT_USAGE)
@@ -114,9 +153,16 @@ def check_out(out:str,          # the --out folder
     except (OSError, ValueError) as e: raise CliError(f"--out: {e}", EXIT_USAGE) from None
     parent = next(p for p in out.parents if p.exists())
     if not os.access(parent, os.W_OK | os.X_OK): raise CliError(f"--out {out}: cannot write in {parent}", EXIT_USAGE)
+    if is_model_folder(out): show(f"{out} holds a model ({describe(out)}): this run replaces it when it succeeds (files of yours in it stay)")
     return out
 
-# %% ../nbs/workshop/06_tool.ipynb #d6ceb37e
+def describe(folder:Path)->str:
+    "A model folder in a few words: its architecture, classes, error and when it was written"
+    meta,rep = (json.loads((folder/f).read_text()) if (folder/f).is_file() else {} for f in ('preprocessing.json', 'report.json'))
+    err = f", error {rep['error_rate']:.3f}" if isinstance(rep.get('error_rate'), float) else ''
+    return f"{meta.get('arch')}, {len(meta.get('vocab') or [])} classes{err}, written {rep.get('finished', 'at an unknown time')}"
+
+# %% ../nbs/workshop/06_tool.ipynb #bdc86839
 def drop_unreadable(files:list, labels:list, ctx=None)->tuple:
     "`(files, labels, unreadable)`: drop the files `check_images` cannot load (each process checks its share), say which"
     bad = dict(gather_lists([(str(f), why) for f,why in check_images(shard(files, ctx), min_size=0).bad.items()], ctx))
@@ -124,34 +170,42 @@ def drop_unreadable(files:list, labels:list, ctx=None)->tuple:
     if not keep: raise CliError(f"none of the {len(files)} images can be read (e.g. {_some(sorted(Path(f).name for f in bad))}: {next(iter(bad.values()))})")
     return [f for f,_ in keep], [l for _,l in keep], {Path(f): why for f,why in sorted(bad.items())}
 
-def _usable_images(args, ctx, folder:Path, out:Path, warn=print)->tuple:
-    "`(files, labels, skipped)`: the labelled, readable images in `folder`; each kind of skip said, counted and named"
-    listed = find_images(folder, exclude=[out])
+def _usable(args, ctx, folder:Path, out:Path, warn=print)->dict:
+    "The labelled, readable images of `folder`, their labels, split and test set; each kind of skip said, counted and named"
+    listed,label,splitter,test,how = _labels_source(args, folder, out)
     if listed.skipped: warn(f"skipping {len(listed.skipped)} odd file(s): {_some(f'{f.name} ({why})' for f,why in listed.skipped.items())}")
-    files,labels,unlabelled = label_images(listed, folder, args.pattern, args.labels, args.skip_unlabelled)
+    files,labels,unlabelled = label_images(listed, label, how, folder, args.skip_unlabelled)
     if unlabelled: warn(f"skipping {len(unlabelled)} unlabelled image(s): {_some(unlabelled)}")
     files,labels,unreadable = drop_unreadable(files, labels, ctx)
     if unreadable: warn(f"skipping {len(unreadable)} unreadable image(s): {_some(f.relative_to(folder) for f in unreadable)}")
-    def rel(f): return str(Path(f).relative_to(folder)).encode('utf-8', 'backslashreplace').decode()
-    return files, labels, dict(odd={rel(f): why for f,why in listed.skipped.items()}, unlabelled=[str(f) for f in unlabelled],
-                               unreadable={rel(f): why for f,why in unreadable.items()})
+    test,test_labels,_ = label_files(test, label)
+    rel = lambda f: _shown(Path(f).relative_to(folder))
+    return dict(files=files, labels=labels, splitter=splitter, how=how, test=test, test_labels=test_labels,
+                skipped=dict(odd={rel(f): why for f,why in listed.skipped.items()}, unlabelled=[_shown(f) for f in unlabelled],
+                             unreadable={rel(f): why for f,why in unreadable.items()}))
 
-# %% ../nbs/workshop/06_tool.ipynb #ae7bff70
-def load_data(args, sz, ctx, folder:Path, out:Path, warn=print)->dict:
-    "Files, labels and lesson 02's loaders (lesson 03's presizing) for this process; the whole validation set; skips counted"
-    files,labels,skipped = _usable_images(args, ctx, folder, out, warn)
-    if len(set(labels)) < 2: raise CliError(f"only one class ({labels[0]!r}) is left after skipping unreadable images")
-    if int(args.valid_pct*len(files)) < 1:
-        raise CliError(f"{len(files)} images are too few to hold out --valid-pct {args.valid_pct} for validation")
-    item_tfm,batch_tfm = presizing_tfms(sz.item_size, sz.img_size, cache_mb=sz.item_cache_mb)
-    label_of,workers = dict(zip(files, labels)),loader_workers(sz.num_workers)   # at most one worker per core
-    try: dls = pets_loaders(files, args.valid_pct, args.seed, item_tfm, batch_tfm, sz.bs, ctx.device, label_of.__getitem__,
-                            workers, verbose=False, rank=ctx.rank, world=ctx.world, check=False)
+# %% ../nbs/workshop/06_tool.ipynb #f5f6d244
+def load_data(args, sz, ctx, folder:Path, out:Path, warn=print)->tuple:
+    "`(sizes, data)`: lesson 02's loaders (lesson 03's presizing) of the usable images, with the batch size and epochs fitted to them"
+    d = _usable(args, ctx, folder, out, warn)
+    if not d['splitter'] and int(args.valid_pct*len(d['files'])) < 1:
+        raise CliError(f"{len(d['files'])} images are too few to hold out --valid-pct {args.valid_pct} for validation")
+    train,valid = d['splitter'](d['files']) if d['splitter'] else split_files(d['files'], args.valid_pct, args.seed)
+    label_of = dict(zip(d['files'] + d['test'], d['labels'] + d['test_labels']))
+    d['warnings'] = check_classes([label_of[f] for f in train], [label_of[f] for f in valid], warn)
+    sz,d['fitted'] = fit_sizes(args, sz, len(train))
+    if d['fitted']: warn(d['fitted'])
+    d['tfms'] = presizing_tfms(sz.item_size, sz.img_size, cache_mb=sz.item_cache_mb)
+    d['workers'] = loader_workers(sz.num_workers)   # at most one per core
+    try: d['dls'] = pets_loaders(d['files'], args.valid_pct, args.seed, *d['tfms'], sz.bs, ctx.device, label_of.__getitem__, d['workers'],
+                                 verbose=False, rank=ctx.rank, world=ctx.world, check=False, splitter=d['splitter'])
     except ValueError as e: raise CliError(str(e)) from None
-    valid = split_files(files, args.valid_pct, args.seed)[1]   # the whole validation set, for the report
-    return dict(files=files, labels=labels, dls=dls, valid=valid, skipped=skipped, workers=workers)
+    d['valid'], d['label_of'] = valid, label_of   # the whole validation set, for the report
+    unknown = sorted({label_of[f] for f in d['test']} - set(d['dls'].vocab))
+    if unknown: warn(f"warning: the test folder has classes the model is not trained on ({_some(unknown)}): their pictures are not scored")
+    return sz, d
 
-# %% ../nbs/workshop/06_tool.ipynb #7c5b2e4c
+# %% ../nbs/workshop/06_tool.ipynb #6925e5f2
 def build_model(arch:str, n_out:int, pretrained:bool):
     "Lesson 08's `create_model`: a (pretrained) body and a new head with `n_out` outputs; bad names are a usage error"
     try: return create_model(arch, n_out, pretrained)
@@ -159,12 +213,16 @@ def build_model(arch:str, n_out:int, pretrained:bool):
     except RuntimeError as e: raise CliError(f"{e} (on the command line: --no-pretrained or --mode quick)", EXIT_FAILED) from None
 
 class _History(Callback):
-    "Every epoch's row, over several fits (`fine_tune` makes two)"
+    "Every epoch's row over the fits of `fine_tune`, with its phase; `show` says when a phase starts"
     order = 60
-    def __init__(self): self.rows = []
+    def __init__(self, show): self.rows,self.show = [],show
+    def before_fit(self):
+        self.phase = 'frozen' if any(not p.requires_grad for p in self.learn.model.parameters()) else 'unfrozen'
+        self.show(f"{self.phase}: " + ('the new head learns, the pretrained body is frozen' if self.phase == 'frozen' else
+                                      'every layer learns, at discriminative learning rates') + f" ({self.learn.n_epoch} epochs)")
     def after_epoch(self):
         rec = self.learn.recorder
-        if rec.values: self.rows.append({k: round(float(v), 6) for k,v in zip(rec.metric_names[1:-1], rec.values[-1])})
+        if rec.values: self.rows.append({'phase': self.phase, **{k: round(float(v), 6) for k,v in zip(rec.metric_names[1:-1], rec.values[-1])}})
 
 class _StopOnNonFinite(Callback):
     "Stop the run at a NaN or infinite training loss, with a message and `EXIT_DIVERGED`"
@@ -173,20 +231,19 @@ class _StopOnNonFinite(Callback):
             f"training stopped: the loss became {float(self.learn.loss.detach())} (epoch {self.learn.epoch+1}, batch "
             f"{self.learn.iter+1}); nothing was saved. Try a lower --lr", EXIT_DIVERGED)
 
-# %% ../nbs/workshop/06_tool.ipynb #c8f77d93
+# %% ../nbs/workshop/06_tool.ipynb #d386aed2
 def make_learner(net, dls, ctx, quiet:bool=False, cbs=()):
     "Lesson 06's `Learner` with lesson 05's `cross_entropy` and lesson 08's `param_groups`; progress on rank 0 only"
     show = ctx.is_main and not quiet
     return Learner(net, dls, loss_func=cross_entropy, metrics=[error_rate], device=ctx.device, progress=show, log=show,
                    splitter=lambda m: param_groups(getattr(m, 'module', m)), cbs=list(cbs))   # the groups of the model inside DDP
 
-# %% ../nbs/workshop/06_tool.ipynb #7dc86ffd
 def choose_lr(args, sz, model, dls, ctx, show=print)->tuple:
     "`(lr, (lrs, losses, valley point) or None)`: `--lr`, or lesson 07's valley with the body frozen, found on rank 0 and sent to all"
     if args.lr != 'auto': return args.lr, None
     lr = curve = None
     if ctx.is_main:  # the finder runs on rank 0 alone (on the plain model: no collective), the others wait
-        show(f"finding the learning rate ({sz.lr_find_iters} batches)")
+        show(f"finding the learning rate ({sz.lr_find_iters} batches, the pretrained body frozen)")
         learn = make_learner(model, dls, ctx, quiet=True); freeze(learn)
         try: res = lr_find(learn, num_it=sz.lr_find_iters, show_plot=False, suggest_funcs=(valley,))
         finally: unfreeze(learn)  # DDP must see every parameter trainable when it wraps the model
@@ -199,22 +256,30 @@ def choose_lr(args, sz, model, dls, ctx, show=print)->tuple:
     show(f"learning rate: {lr:.2e} (lr_find valley)")
     return lr, curve
 
-def fit(model, dls, lr:float, sz, ctx, quiet:bool=False)->list:
-    "Lesson 08's `fine_tune`, in `DistributedDataParallel` when several processes train; every epoch's row"
-    history = _History()
+def fit(model, dls, lr:float, sz, ctx, quiet:bool=False, show=print)->list:
+    "Lesson 08's `fine_tune`, in `DistributedDataParallel` when several processes train; every epoch's row; never a NaN model"
+    history = _History(show)
     learn = make_learner(ddp(model, ctx) if ctx.distributed else model, dls, ctx, quiet, cbs=[history, _StopOnNonFinite()])
     fine_tune(learn, sz.epochs, base_lr=lr, freeze_epochs=sz.freeze_epochs)
+    bad = [k for k,v in model.state_dict().items() if v.is_floating_point() and not torch.isfinite(v).all()]
+    if bad: raise CliError(f"training diverged: {len(bad)} weight tensors hold NaN or inf (e.g. {bad[0]}); nothing was saved. Try a lower --lr", EXIT_DIVERGED)
     return history.rows
 
-# %% ../nbs/workshop/06_tool.ipynb #096626ef
-def evaluate(model, dls, ctx)->dict:
-    "Lesson 09's `confusion_matrix` over this process's validation shard, summed over the processes, and what follows"
-    sync_from_rank0(model, ctx); vocab = dls.vocab
-    preds,targs = make_learner(model, dls, ctx, quiet=True).get_preds() if len(dls.valid) else (torch.zeros(0, len(vocab)), torch.zeros(0))
+# %% ../nbs/workshop/06_tool.ipynb #b8bba8c9
+def evaluate(model, dl, vocab:list, ctx)->dict:
+    "Lesson 09's `confusion_matrix` over this process's shard of `dl`, summed over the processes, and what follows"
+    sync_from_rank0(model, ctx)
+    preds,targs = make_learner(model, None, ctx, quiet=True).get_preds(dl) if len(dl) else (torch.zeros(0, len(vocab)), torch.zeros(0))
     cm = sum_across(torch.as_tensor(confusion_matrix(preds.cpu(), targs.cpu(), len(vocab))).to(ctx.device), ctx).cpu()
     return dict(**confusion_summary(cm.numpy(), vocab), confusion_matrix=cm.tolist())
 
-# %% ../nbs/workshop/06_tool.ipynb #7039e3a6
+def _test_loader(d:dict, vocab:list, sz, ctx):
+    "Lesson 02's validation loader over this process's shard of the test pictures whose class the model knows"
+    files = [f for f in d['test'] if d['label_of'][f] in vocab]
+    ds = PetsDataset(shard(files, ctx), vocab, d['label_of'].__getitem__, d['tfms'][0], train=False)
+    return make_loader(ds, sz.bs, False, ctx.device, d['tfms'][1], d['workers'])
+
+# %% ../nbs/workshop/06_tool.ipynb #a0597e44
 def _plot_lr_find(lrs, losses, point, fn):
     "Lesson 07's `plot_lr_find`, the valley marked, saved to `fn`"
     from matplotlib.figure import Figure
@@ -227,24 +292,31 @@ def _plot_confusion(cm, vocab, fn):
     import matplotlib.pyplot as plt
     fig = plot_confusion_matrix(torch.tensor(cm).numpy(), vocab); fig.savefig(fn); plt.close(fig)
 
-# %% ../nbs/workshop/06_tool.ipynb #1e0ae6a3
+def _history_csv(rows, fn):
+    "One row per epoch: its phase, losses and error rate"
+    cols = list(dict.fromkeys(k for r in rows for k in r))
+    fn.write_text('\n'.join([','.join(['epoch', *cols])] + [','.join([str(i), *(str(r.get(c, '')) for c in cols)]) for i,r in enumerate(rows)]) + '\n')
+
+# %% ../nbs/workshop/06_tool.ipynb #f67431f4
 def write_run(out:Path, model, meta:dict, report:dict, curve=None, force:bool=False):
-    "The model folder's `save_model` with the report and the plots; what could not be drawn is in the report's `not_written`"
+    "The model folder's `save_model` with the report, the history and the plots; what could not be drawn is in the report"
     failed = {}
     def writer(f, *args):
         def write(p):
             try: f(*args, p)
             except Exception as e: failed[p.name] = f'{type(e).__name__}: {e}'; raise
         return write
-    extras = {'confusion_matrix.png': writer(_plot_confusion, report['confusion_matrix'], meta['vocab'])}
+    extras = {'confusion_matrix.png': writer(_plot_confusion, report['confusion_matrix'], meta['vocab']),
+              'history.csv': writer(_history_csv, report['history'])}
     if curve: extras['lr_find.png'] = writer(_plot_lr_find, *curve)
     extras['report.json'] = lambda p: p.write_text(json.dumps({**report, 'not_written': failed}, indent=1))
     try: return save_model(model, out, meta, extras, force=force)
     except (OSError, ModelError) as e:
-        raise CliError(f"the model was trained but could not be written to {out} ({type(e).__name__}: {e}); "
+        disk = next(p for p in [out.parent, *out.parent.parents] if os.path.ismount(p))
+        raise CliError(f"the model was trained but could not be written to {out} ({e}; the disk is the one mounted at {disk}); "
                        f"the previous content of {out} is unchanged", EXIT_FAILED) from None
 
-# %% ../nbs/workshop/06_tool.ipynb #2b7a8fe4
+# %% ../nbs/workshop/06_tool.ipynb #9a902b20
 class _Laps:
     "Seconds spent in each step of a run, by name, and in all"
     def __init__(self): self.t0 = self.t = time.perf_counter(); self.timings = {}
@@ -255,68 +327,91 @@ def _say(on:bool):
     "A function that prints a message on stderr if `on` (rank 0, not quiet)"
     return (lambda msg: print(msg, file=sys.stderr, flush=True)) if on else (lambda msg: None)
 
+@contextlib.contextmanager
+def _ticking(show, what:str, every:float=15.):
+    "Say `what` if the block takes more than a second, then how long it has been running every `every` seconds"
+    done, t0 = threading.Event(), time.perf_counter()
+    def tick():
+        if done.wait(1.): return
+        show(f"{what}...")
+        while not done.wait(every): show(f"  ...{time.perf_counter()-t0:.0f} s")
+    t = threading.Thread(target=tick, daemon=True); t.start()
+    try: yield
+    finally: done.set(); t.join()
+
 def _new_model(sz, ctx, n_out:int, seed:int, show=print):
-    "Lesson 08's model on the device; training's random stream is the same whether or not the body had to be built"
+    "Lesson 08's model on the device, seeded after anything cached is built: the same model whether or not the cache was empty"
+    if sz.arch in PETNET_ARCHS and sz.pretrained:
+        with _ticking(show, "pretraining petnet's body on the synthetic dog breeds (once per machine, about a minute on a CPU)"): pretrained_petnet()
     set_seed(seed)
-    if sz.arch == 'petnet' and sz.pretrained and not petnet_path().is_file(): show("pretraining petnet's body (once per machine, minutes on a CPU)")
     model = build_model(sz.arch, n_out, sz.pretrained).to(ctx.device)
     set_seed(seed + 1)
     return model
 
-# %% ../nbs/workshop/06_tool.ipynb #d15291e9
-def _report(args, sz, ctx, folder:Path, d:dict, ev:dict, lr:float, history:list, same:bool, timings:dict)->dict:
+# %% ../nbs/workshop/06_tool.ipynb #3a5373bd
+def _report(args, sz, ctx, folder:Path, d:dict, ev:dict, lr:float, history:list, same:bool, timings:dict, test:dict)->dict:
     "What `report.json` holds: the evaluation, the settings, the data and its skips, the processes, timings, versions"
     n_valid = len(d['valid'])
-    return dict(command='petnotes train', argv=sys.argv[1:], mode=sz.mode, data=str(folder), **ev, vocab=d['dls'].vocab, lr=lr,
-        lr_source='lr_find valley' if args.lr == 'auto' else '--lr', sizes=dict(sz), workers=d['workers'], seed=args.seed,
-        history=history, n_images=len(d['files']) + len(d['skipped']['unreadable']), n_train=len(d['files']) - n_valid,
-        **{f'skipped_{k}': v for k,v in d['skipped'].items()}, valid_files=[str(f.relative_to(folder)) for f in d['valid']],
+    return dict(command='petnotes train', argv=[_shown(a) for a in sys.argv[1:]], mode=sz.mode, data=_shown(folder), labelled=d['how'],
+        **ev, test=test, vocab=d['dls'].vocab, lr=lr, lr_source='lr_find valley' if args.lr == 'auto' else '--lr', sizes=dict(sz),
+        fitted=d['fitted'], warnings=d['warnings'], workers=d['workers'], seed=args.seed, history=history,
+        n_images=len(d['files']) + len(d['skipped']['unreadable']), n_train=len(d['files']) - n_valid,
+        **{f'skipped_{k}': v for k,v in d['skipped'].items()}, valid_files=[_shown(Path(f).relative_to(folder)) for f in d['valid']],
         device=str(ctx.device), world_size=ctx.world, valid_per_rank=gather_lists([len(d['dls'].valid.dataset)], ctx),
-        replicas_equal=same, threads=torch.get_num_threads(), timings=timings, versions=versions())
+        replicas_equal=same, threads=torch.get_num_threads(), timings=timings, versions=versions(),
+        finished=datetime.now().astimezone().isoformat(timespec='seconds'))
 
 def _save(args, sz, out:Path, model, report:dict, curve, seconds:float):
     "Rank 0's last step: the model folder with the report and plots, then the summary (stdout) and what was not written (stderr)"
     meta = model_meta(sz.arch, report['vocab'], sz.item_size, sz.img_size, labels=args.labels,
                       pattern=(args.pattern or PETS_PATTERN) if args.labels == 'name' else None)
+    before = describe(out) if is_model_folder(out) else None
     saved = write_run(out, model, meta, report, curve, args.force)
     print(f"error rate {report['error_rate']:.4f} ({report['n_errors']}/{report['n_valid']}), lr {report['lr']:.2e}, {seconds:.1f} s")
+    if report['test']: print(f"test error rate {report['test']['error_rate']:.4f} ({report['test']['n_errors']}/{report['test']['n_valid']})")
     if report['most_confused']: print('most confused: ' + '; '.join(f'{a} → {p} ({n})' for a,p,n in report['most_confused']))
-    print(f"wrote {saved.path}/: " + ', '.join(sorted(p.name for p in Path(saved.path).iterdir())))
+    print(f"wrote {saved.path}/: " + ', '.join(sorted(p.name for p in Path(saved.path).iterdir())) + (f" (replacing {before})" if before else ''))
+    if saved.kept: print(f"kept your files in it: {_some(saved.kept)}")
     if saved.skipped: print(f"not written: {_some(f'{k} ({v})' for k,v in saved.skipped.items())}", file=sys.stderr)
 
-# %% ../nbs/workshop/06_tool.ipynb #8272d1b5
+# %% ../nbs/workshop/06_tool.ipynb #3cf9c3ba
 def train(args # parsed `petnotes train` arguments (see the command line's `make_parser`)
          )->dict:
     "Run `petnotes train`: settings → data → model → lr → fine_tune → evaluation; rank 0 writes `args.out`. Returns the report"
     laps = _Laps()
     sz,ctx = settings(args)
-    show = _say(ctx.is_main and not args.quiet)
-    folder = data_folder(args.data, sz)
-    out = check_out(args.out, folder, args.force)
-    d = load_data(args, sz, ctx, folder, out, _say(ctx.is_main))   # skips are said even with --quiet
-    show(f"{len(d['files'])} images, {len(d['dls'].vocab)} classes: {len(d['files'])-len(d['valid'])} train, {len(d['valid'])} valid "
-         f"from {folder}" + (f" ({ctx.world} processes)" if ctx.distributed else '')); laps('data')
+    show,warn = _say(ctx.is_main and not args.quiet),_say(ctx.is_main)   # warnings are said even with --quiet
+    folder = data_folder(args.data, sz, show)
+    out = check_out(args.out, folder, args.force, show)
+    sz = own_body(args, sz, warn)
+    sz,d = load_data(args, sz, ctx, folder, out, warn)
+    show(f"{len(d['files'])} images, {len(d['dls'].vocab)} classes ({d['how']}): {len(d['files'])-len(d['valid'])} train, {len(d['valid'])} valid"
+         + (f", {len(d['test'])} test" if d['test'] else '') + (f" ({ctx.world} processes)" if ctx.distributed else '') + f"; {sz.arch} at {sz.img_size} px"); laps('data')
     model = _new_model(sz, ctx, len(d['dls'].vocab), args.seed, show); laps('model')
     lr,curve = choose_lr(args, sz, model, d['dls'], ctx, show); laps('lr_find')
-    history = fit(model, d['dls'], lr, sz, ctx, args.quiet)
+    history = fit(model, d['dls'], lr, sz, ctx, args.quiet, show)
     same = replicas_equal(model, ctx); laps('train')
-    ev = evaluate(model, d['dls'], ctx); laps('evaluate')
-    report = _report(args, sz, ctx, folder, d, ev, lr, history, same, laps.timings)
+    ev = evaluate(model, d['dls'].valid, d['dls'].vocab, ctx)
+    test = evaluate(model, _test_loader(d, d['dls'].vocab, sz, ctx), d['dls'].vocab, ctx) if d['test'] else None; laps('evaluate')
+    report = _report(args, sz, ctx, folder, d, ev, lr, history, same, laps.timings, test)
     if ctx.is_main: _save(args, sz, out, model, report, curve, laps.total())
     return report
 
-# %% ../nbs/workshop/06_tool.ipynb #41e20076
+# %% ../nbs/workshop/06_tool.ipynb #c58174a5
 def predict(args # parsed `petnotes predict` arguments
            )->list:
-    "Run `petnotes predict`: print the top-k labels per image, as text or JSON; unreadable images are counted"
+    "Run `petnotes predict`: the top-k labels of each image (folders listed), as text or JSON, with one model load; unreadable images counted"
     try: device = device_named(args.device)
     except ValueError as e: raise CliError(f"--device {e}", EXIT_USAGE) from None
     try: predictor = load_model(args.model_dir, device)
     except ModelError as e: raise CliError(str(e), EXIT_BAD_MODEL) from None
-    res,bad = predictor.predict_files(args.images, args.top_k)
-    if args.json: print(json.dumps(res + [{'image': f, 'error': why} for f,why in bad.items()], indent=1))
+    images = [f for a in args.images for f in (image_files(a) if Path(a).is_dir() else [a])]
+    if not images: raise CliError(f"no images in {_some(args.images)}")
+    try: res,bad = predictor.predict_files(images, args.top_k)
+    except ModelError as e: raise CliError(str(e), EXIT_BAD_MODEL) from None
+    if args.json: print(json.dumps(res + [{'image': str(f), 'error': why} for f,why in bad.items()], indent=1))
     else:
-        for r in res: print(r['image'] + ''.join(f"\n  {t['prob']:7.2%}  {t['label']}" for t in r['top_k']))
-    if not res: raise CliError(f"none of the {len(args.images)} images can be read: {_some(bad.values())}")
-    if bad: print(f"petnotes predict: skipped {len(bad)} of {len(args.images)} image(s): {_some(bad.values())}", file=sys.stderr)
+        for r in res: print(_shown(r['image']) + ''.join(f"\n  {t['prob']:7.2%}  {t['label']}" for t in r['top_k']))
+    if not res: raise CliError(f"none of the {len(images)} images can be read: {_some(bad.values())}")
+    if bad: print(f"petnotes predict: skipped {len(bad)} of {len(images)} image(s): {_some(bad.values())}", file=sys.stderr)
     return res
