@@ -5,10 +5,10 @@
 # %% auto #0
 __all__ = ['IN_COLAB', 'IN_TEST', 'MODES', 'SIZE_TABLE', 'versions', 'get_mode', 'Sizes', 'parse_sizes', 'sizes',
            'default_device', 'available_cpus', 'loader_workers', 'set_seed', 'seed_worker', 'seeded_generator',
-           'cache_dir', 'cache_key', 'cached_folder', 'cached_file', 'terminate_as_interrupt', 'show_doc']
+           'cache_dir', 'cache_key', 'cached_folder', 'cached_file', 'terminate_as_interrupt', 'ticking', 'show_doc']
 
 # %% ../nbs/workshop/00_core.ipynb #cf2b5b0c
-import os, sys, ast, json, random, hashlib, shutil, tempfile, contextlib, inspect, warnings, signal, threading
+import os, sys, ast, json, time, random, hashlib, shutil, tempfile, contextlib, inspect, warnings, signal, threading
 from pathlib import Path
 import numpy as np
 import torch
@@ -322,6 +322,22 @@ def terminate_as_interrupt():
     old = signal.signal(signal.SIGTERM, interrupt)
     try: yield
     finally: signal.signal(signal.SIGTERM, old)
+
+# %% ../nbs/workshop/00_core.ipynb #5aea48cb
+@contextlib.contextmanager
+def ticking(show,            # where to say it, e.g. `print`
+            what:str,        # what is running
+            every:float=15.  # seconds between two reports
+           ):
+    "Say `what` if the block lasts more than a second, then how long it has been running, every `every` seconds"
+    done, t0 = threading.Event(), time.perf_counter()
+    def tick():
+        if done.wait(1.): return
+        show(f"{what}...")
+        while not done.wait(every): show(f"  ...{time.perf_counter()-t0:.0f} s")
+    t = threading.Thread(target=tick, daemon=True); t.start()
+    try: yield
+    finally: done.set(); t.join()
 
 # %% ../nbs/workshop/00_core.ipynb #099ea2b9
 class _PlainDoc:

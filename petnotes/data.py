@@ -5,17 +5,16 @@
 # %% auto #0
 __all__ = ['IMAGENET_STATS', 'SPLIT_MISTAKES', 'pets_datablock', 'random_split', 'to_uint8_tensor', 'PetsDataset', 'normalize',
            'denormalize', 'DeviceLoader', 'PetsLoaders', 'split_files', 'make_loader', 'pets_loaders', 'FolderSplitter',
-           'check_split']
+           'split_layout', 'split_problems', 'check_split']
 
 # %% ../nbs/02_datablock.ipynb #80acb6ef
-import os, warnings
 from pathlib import Path
 import numpy as np
 import torch
 from fastcore.basics import patch
 from .core import sizes, default_device, seeded_generator, seed_worker, loader_workers
-from .labelling import PETS_PATTERN, RegexLabeller
-from .images import IMAGE_EXTENSIONS, FileList, image_files, image_folder, load_rgb, check_images, ImageCheck
+from .labelling import PETS_PATTERN, RegexLabeller, FolderLabeller
+from .images import IMAGE_EXTENSIONS, FileList, image_files, image_folder, load_rgb, check_images, ImageCheck, split_folders
 from .checking import Case, Mistake, CheckResult, run_check, one_line, call_or_raised
 
 # %% ../nbs/02_datablock.ipynb #26eeef59
@@ -132,8 +131,8 @@ def one_batch(self:DeviceLoader): return next(iter(self))
 
 # %% ../nbs/02_datablock.ipynb #bb87f02f
 class PetsLoaders:
-    "Training and validation `DeviceLoader`s, with the `vocab` and the files that were skipped"
-    def __init__(self, train, valid, vocab, skipped): self.train,self.valid,self.vocab,self.skipped = train,valid,vocab,skipped
+    "Training and validation `DeviceLoader`s (and maybe a `test` one), with the `vocab` and the files that were skipped"
+    def __init__(self, train, valid, vocab, skipped, test=None): self.train,self.valid,self.vocab,self.skipped,self.test = train,valid,vocab,skipped,test
     @property
     def c(self): return len(self.vocab)
     def one_batch(self): return self.train.one_batch()
@@ -192,7 +191,8 @@ def pets_loaders(source,                  # a folder (its `images/` subfolder if
                  verbose:bool=True,       # print how many files were skipped, and why
                  rank:int=0, world:int=1, # this process and how many train together: each gets its shard of both sets
                  check:bool=True,         # decode every file first and skip the unusable ones (`check_images`)
-                 splitter=None            # `splitter(files) -> (train files, valid files)` (default: `split_files`, fastai's random split)
+                 splitter=None,           # `splitter(files) -> (train files, valid files)` (default: `split_files`, fastai's random split)
+                 test=()                  # more files for a `.test` loader (validation stages; those of unknown classes left out)
                 )->PetsLoaders:
     "Our own loaders: `.train` and `.valid` give `(xb, yb)` on the device, normalised; `.vocab`; bad files skipped and counted"
     if item_tfm is None: raise ValueError("pets_loaders: item_tfm is needed: pictures of different sizes cannot be stacked "
@@ -206,8 +206,10 @@ def pets_loaders(source,                  # a folder (its `images/` subfolder if
     def ds(files, train): return PetsDataset(files, vocab, label_func, item_tfm, train)
     tds = ds(train_files, True)
     sampler = torch.utils.data.DistributedSampler(tds, world, rank, shuffle=True, seed=seed) if world > 1 else None
+    test = [f for f in test if label_func(f) in vocab][rank::world]
     return PetsLoaders(make_loader(tds, bs, True, device, batch_tfm, nw, seed, sampler),
-                       make_loader(ds(valid_files[rank::world], False), bs, False, device, batch_tfm, nw, seed), vocab, chk.bad)
+                       make_loader(ds(valid_files[rank::world], False), bs, False, device, batch_tfm, nw, seed), vocab, chk.bad,
+                       make_loader(ds(test, False), bs, False, device, batch_tfm, nw, seed) if test else None)
 
 # %% ../nbs/02_datablock.ipynb #4b009846
 class FolderSplitter:
@@ -217,6 +219,33 @@ class FolderSplitter:
         under = lambda f, d: Path(f).resolve().is_relative_to(d)
         return [f for f in files if under(f, self.train)], [f for f in files if under(f, self.valid)]
     def __repr__(self): return f"FolderSplitter(train={self.train.name}/, valid={self.valid.name}/)"
+
+# %% ../nbs/02_datablock.ipynb #dc968a39
+def split_layout(folder:str|Path, # a data folder
+                 exclude=()       # folders not to list (an output folder inside it)
+                )->dict|None:
+    "`{'files', 'label', 'splitter', 'test', 'roots'}` for a data set that comes split (the workshop's `split_folders`), else None"
+    split = split_folders(folder)
+    if not split: return None
+    roots = [d for d in (split['train'], split['valid']) if d]
+    lists = [image_files(d, exclude=exclude) for d in roots]
+    files = FileList([f for l in lists for f in l], {k: v for l in lists for k,v in l.skipped.items()})
+    def label(f): return FolderLabeller(next(d for d in roots + [split['test']] if d and Path(f).is_relative_to(d)))(f)
+    return dict(files=files, label=label, splitter=FolderSplitter(*roots) if split['valid'] else None, roots=roots,
+                test=image_files(split['test'], exclude=exclude) if split['test'] else [])
+
+# %% ../nbs/02_datablock.ipynb #67120c12
+def split_problems(train:list, # the labels of the training pictures
+                   valid:list  # the labels of the validation pictures
+                  )->list:
+    "What a split cannot tell (a class with one picture, or none to train on or to check); a `ValueError` if it is too small to learn from"
+    classes = sorted(set(train) | set(valid))
+    if len(train) < 2*len(classes): raise ValueError(f"{len(train)} training pictures for {len(classes)} classes: too few to learn "
+                                                     f"anything (at least 2 a class); add pictures, or fewer classes")
+    n = {c: train.count(c) + valid.count(c) for c in classes}
+    return ([f"class {c!r} has {n[c]} picture: it cannot be both learned and checked" for c in classes if n[c] < 2] +
+            [f"class {c!r} has no validation picture: its accuracy is not known" for c in classes if c not in valid and train.count(c) > 1] +
+            [f"class {c!r} has no training picture: the model cannot learn it" for c in classes if c not in train])
 
 # %% ../nbs/02_datablock.ipynb #be613e40
 def _split_problem(got, n:int, valid_pct:float):

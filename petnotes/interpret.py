@@ -58,31 +58,32 @@ def confusion_summary(cm:np.ndarray, # a confusion matrix, `cm[actual, predicted
                 most_confused=most_confused(cm, vocab)[:5])
 
 # %% ../nbs/09_interpretation.ipynb #a1010002
-def _write_counts(ax, cm:np.ndarray, normalize:bool):
-    "Write each cell's count (or fraction) in it, white on the dark cells"
+def _write_counts(ax, cm:np.ndarray, normalize:bool, fontsize:float, zeros:bool=True):
+    "Write each cell's count (or fraction) in it, white on the dark cells; `zeros=False` leaves empty cells blank"
     thresh = cm.max() / 2.
     for i, j in itertools.product(range(cm.shape[0]), range(cm.shape[1])):
-        ax.text(j, i, f'{cm[i, j]:.2f}' if normalize else f'{cm[i, j]}', ha='center', va='center', fontsize=7,
-                color='white' if cm[i, j] > thresh else 'black')
+        if cm[i, j] or zeros: ax.text(j, i, f'{cm[i, j]:.2f}' if normalize else f'{cm[i, j]}', ha='center', va='center',
+                                      fontsize=fontsize, color='white' if cm[i, j] > thresh else 'black')
 
 def plot_confusion_matrix(cm:np.ndarray,       # `cm[actual, predicted]`
                           vocab,               # class names
                           normalize:bool=False,# show each row as fractions of the actual class
-                          figsize=None,        # default: grows with the number of classes, 4 to 12 inches
+                          figsize=None,        # default: grows with the number of classes, 4 to 14 inches
                           cmap:str='Blues',
-                          plot_txt:bool=None   # write the counts in the cells (default: for up to 15 classes)
+                          plot_txt:bool=None   # write the counts in the cells (default: where they fit; past 15 classes, not the zeros)
                          ):
-    "Plot `cm` as fastai's `plot_confusion_matrix` does: actual classes down, predicted across"
+    "Plot `cm` as fastai's `plot_confusion_matrix` does (actual classes down, predicted across), with a colour scale"
     import matplotlib.pyplot as plt
-    cm = np.asarray(cm)
+    cm, n = np.asarray(cm), len(vocab)
     if normalize: cm = cm.astype(float) / np.maximum(cm.sum(axis=1, keepdims=True), 1)
-    fig, ax = plt.subplots(figsize=figsize or (max(4, min(12, 0.25*len(vocab)+2)),)*2)
-    ax.imshow(cm, interpolation='nearest', cmap=cmap)
-    ticks = np.arange(len(vocab))
-    ax.set_xticks(ticks); ax.set_xticklabels(vocab, rotation=90, fontsize=7)
-    ax.set_yticks(ticks); ax.set_yticklabels(vocab, fontsize=7)
-    if plot_txt is None: plot_txt = len(vocab) <= 15
-    if plot_txt: _write_counts(ax, cm, normalize)
+    fig, ax = plt.subplots(figsize=figsize or (max(4, min(14, 0.3*n + 2.5)),)*2)
+    fig.colorbar(ax.imshow(cm, interpolation='nearest', cmap=cmap), ax=ax, fraction=0.046, pad=0.04)
+    cell = 0.45*72*(fig.get_size_inches()[0] - 2.5)/n                          # points a cell's text may take
+    ticks, names = np.arange(n), [str(v).replace('_', ' ') for v in vocab]
+    ax.set_xticks(ticks); ax.set_xticklabels(names, rotation=90, fontsize=min(8, max(5, cell)))
+    ax.set_yticks(ticks); ax.set_yticklabels(names, fontsize=min(8, max(5, cell)))
+    if plot_txt is None: plot_txt = cell >= 4.5
+    if plot_txt: _write_counts(ax, cm, normalize, min(8, cell), zeros=n <= 15)
     ax.set_ylabel('Actual'); ax.set_xlabel('Predicted'); ax.set_title('Confusion matrix')
     fig.tight_layout()
     return fig

@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['MODEL_FORMAT', 'META_TYPES', 'ModelError', 'check_meta', 'model_meta', 'is_model_folder', 'recover_save',
-           'NotAModelFolder', 'check_dest', 'users_files', 'SavedModel', 'save_model', 'Predictor', 'load_model']
+           'NotAModelFolder', 'check_dest', 'users_files', 'SavedModel', 'save_model', 'Predictor', 'load_model',
+           'describe_model']
 
 # %% ../nbs/workshop/04_model_folder.ipynb #f2a84c9e
 import glob, json, math, numbers, os, pickle, shutil, tempfile, uuid, warnings
@@ -310,3 +311,12 @@ def load_model(folder,        # a model folder written by `save_model` (or by `p
     state = _read_weights(wf)
     _fit(model, state, wf, meta)
     return Predictor(model.to(device), meta)
+
+# %% ../nbs/workshop/04_model_folder.ipynb #9cd29cfb
+def describe_model(folder # a model folder
+                  )->str:
+    "A model folder in a few words: its architecture, classes, error and when it was written"
+    folder = Path(folder)
+    meta,rep = (json.loads((folder/f).read_text()) if (folder/f).is_file() else {} for f in ('preprocessing.json', 'report.json'))
+    err = f", error {rep['error_rate']:.3f}" if isinstance(rep.get('error_rate'), float) else ''
+    return f"{meta.get('arch')}, {len(meta.get('vocab') or [])} classes{err}, written {rep.get('finished', 'at an unknown time')}"

@@ -4,30 +4,30 @@
 
 # %% auto #0
 __all__ = ['EXIT_OK', 'EXIT_FAILED', 'EXIT_USAGE', 'EXIT_BAD_DATA', 'EXIT_BAD_MODEL', 'EXIT_DIVERGED', 'EXIT_INTERRUPTED',
-           'CliError', 'data_folder', 'find_images', 'label_images', 'settings', 'own_body', 'fit_sizes',
-           'check_classes', 'check_out', 'describe', 'drop_unreadable', 'load_data', 'build_model', 'make_learner',
-           'choose_lr', 'fit', 'evaluate', 'write_run', 'train', 'predict']
+           'CliError', 'data_folder', 'find_images', 'label_images', 'settings', 'own_body', 'fit_sizes', 'check_out',
+           'drop_unreadable', 'load_data', 'build_model', 'make_learner', 'choose_lr', 'fit', 'evaluate', 'write_run',
+           'train', 'predict']
 
-# %% ../nbs/workshop/06_tool.ipynb #2037fa7a
-import os, sys, json, time, math, threading, contextlib
+# %% ../nbs/workshop/06_tool.ipynb #83ef8ada
+import os, re, sys, json, time, math
 from datetime import datetime
 from pathlib import Path
 import torch
-from .core import Sizes, sizes, set_seed, loader_workers, versions
-from .images import image_folder, image_files, check_images, split_folders, IMAGE_EXTENSIONS
+from .core import Sizes, sizes, set_seed, loader_workers, versions, ticking
+from .images import image_folder, image_files, check_images, IMAGE_EXTENSIONS
 from .labelling import PETS_PATTERN, RegexLabeller, FolderLabeller, TableLabeller, label_files
 from .synthpets import pets_path
-from .data import pets_loaders, split_files, FolderSplitter, PetsDataset, make_loader
+from .data import pets_loaders, split_files, split_layout, split_problems
 from .presizing import presizing_tfms
 from .losses import cross_entropy
 from .learner import Learner, Callback, error_rate
 from .lr_finder import lr_find, valley, suggest_lrs, plot_lr_find
 from .finetune import create_model, param_groups, fine_tune, freeze, unfreeze, pretrained_petnet, petnet_path, PETNET_ARCHS, imagenet_weights_available
 from .interpret import confusion_matrix, confusion_summary, plot_confusion_matrix
-from .model_folder import model_meta, save_model, load_model, check_dest, is_model_folder, ModelError, NotAModelFolder
+from .model_folder import model_meta, save_model, load_model, check_dest, is_model_folder, describe_model, ModelError, NotAModelFolder
 from .distributed import device_named, init_distributed, ddp, shard, gather_lists, sum_across, broadcast_value, sync_from_rank0, replicas_equal
 
-# %% ../nbs/workshop/06_tool.ipynb #bd0c95e6
+# %% ../nbs/workshop/06_tool.ipynb #1964592f
 EXIT_OK          = 0    # done
 EXIT_FAILED      = 1    # something unexpected went wrong (a bug: PETNOTES_DEBUG=1 shows the traceback)
 EXIT_USAGE       = 2    # the command line (or PETNOTES_MODE / PETNOTES_SIZES) is wrong: argparse's convention
@@ -46,7 +46,7 @@ def _some(names, n:int=3)->str:
     names = [_shown(x) for x in names]
     return ', '.join(names[:n]) + (f' and {len(names)-n} more' if len(names) > n else '')
 
-# %% ../nbs/workshop/06_tool.ipynb #8cf705ea
+# %% ../nbs/workshop/06_tool.ipynb #1d3e81b5
 def data_folder(source:str|None, # 'synthetic', 'oxford', a folder, or None for the mode's default
                 sz=None,         # the sizes (default `sizes()`)
                 show=print       # where to say that the pets are being drawn
@@ -56,7 +56,7 @@ def data_folder(source:str|None, # 'synthetic', 'oxford', a folder, or None for 
     if not str(source).strip(): raise CliError("--data '': no folder named; give a folder of images, 'synthetic' or 'oxford'", EXIT_USAGE)
     if source in ('synthetic', 'oxford'):
         try:
-            with _ticking(show, f"getting the {source} pets (drawn or downloaded once per machine)"): return image_folder(pets_path(sizes(sz.mode, data=source)))
+            with ticking(show, f"getting the {source} pets (drawn or downloaded once per machine)"): return image_folder(pets_path(sizes(sz.mode, data=source)))
         except (OSError, ValueError, RuntimeError) as e:
             raise CliError(f"could not get the {source} pets ({type(e).__name__}: {e}); use --data PATH with a folder of images") from e
     root = Path(source).expanduser()
@@ -70,7 +70,7 @@ def find_images(folder:Path, exclude=())->list:
     if not files: raise CliError(f"no images ({'/'.join(e[1:] for e in IMAGE_EXTENSIONS)}) in {folder}")
     return files
 
-# %% ../nbs/workshop/06_tool.ipynb #d6d4a71e
+# %% ../nbs/workshop/06_tool.ipynb #5b0bcf99
 def _labels_source(args, folder:Path, out:Path)->tuple:
     "`(files, labeller, splitter, test files, how they are labelled)` from `--labels` and the folder's layout"
     if args.labels == 'csv':
@@ -78,18 +78,14 @@ def _labels_source(args, folder:Path, out:Path)->tuple:
         except ValueError as e: raise CliError(f"--labels csv: {e}") from None
         split = (lambda fs: ([f for f in fs if f not in table.valid], [f for f in fs if f in table.valid])) if table.valid else None
         return find_images(folder, exclude=[out]), table, split, [], f"listed in {args.csv}"
-    try: split = split_folders(folder) if args.labels == 'folder' else None
+    try: split = split_layout(folder, exclude=[out]) if args.labels == 'folder' else None
     except ValueError as e: raise CliError(f"--data: {e}") from None
-    if not split:
-        if args.labels == 'folder': return find_images(folder, exclude=[out]), FolderLabeller(folder), None, [], f"in a class folder of {folder} (--labels folder)"
-        pattern = PETS_PATTERN if args.pattern is None else args.pattern
-        try: return find_images(folder, exclude=[out]), RegexLabeller(pattern), None, [], f"matched by --pattern '{pattern}'"
-        except ValueError as e: raise CliError(f"--pattern '{pattern}' is not usable: {e}", EXIT_USAGE) from None
-    roots = [d for d in (split['train'], split['valid']) if d]
-    files = [f for d in roots for f in find_images(d, exclude=[out])]
-    def label(f): return FolderLabeller(next(d for d in roots + [split['test']] if d and Path(f).is_relative_to(d)))(f)
-    test = image_files(split['test']) if split['test'] else []
-    return files, label, FolderSplitter(*roots) if split['valid'] else None, test, f"in a class folder under {', '.join(d.name + '/' for d in roots)}"
+    if split: return split['files'], split['label'], split['splitter'], split['test'], f"in a class folder under {', '.join(d.name + '/' for d in split['roots'])}"
+    if args.labels == 'folder': return find_images(folder, exclude=[out]), FolderLabeller(folder), None, [], f"in a class folder of {folder} (--labels folder)"
+    pattern = PETS_PATTERN if args.pattern is None else args.pattern
+    try: labeller = RegexLabeller(pattern)
+    except (re.error, ValueError) as e: raise CliError(f"--pattern '{pattern}' is not usable: {e}", EXIT_USAGE) from None
+    return find_images(folder, exclude=[out]), labeller, None, [], f"matched by --pattern '{pattern}'"
 
 def label_images(files, label, how:str, folder:Path, skip_unlabelled:bool=False)->tuple:
     "`(files, labels, unlabelled)`: lesson 01's `label_files`; nothing, some or one class labelled is a `CliError`"
@@ -101,7 +97,7 @@ def label_images(files, label, how:str, folder:Path, skip_unlabelled:bool=False)
                                            f"{found[0]!r}: a classifier needs at least two classes")
     return files, found, bad
 
-# %% ../nbs/workshop/06_tool.ipynb #d77455f3
+# %% ../nbs/workshop/06_tool.ipynb #ce2c19c1
 def settings(args, **more)->tuple:
     "`(sizes, ctx)`: the mode's sizes with the command line's values (and `more`), and who this process is"
     given = dict(arch=args.arch, pretrained=args.pretrained, img_size=args.size, epochs=args.epochs, bs=args.bs,
@@ -129,19 +125,7 @@ def fit_sizes(args, sz, n_train:int)->tuple:
     return Sizes(sz.mode, **{**dict(sz), 'bs': bs, 'epochs': epochs}), (f"batch size {bs} and {sz.freeze_epochs}+{epochs} epochs for {n_train} "
         f"training pictures: at least 4 batches an epoch and {sz.min_steps} optimiser steps (--bs, --epochs to choose)")
 
-# %% ../nbs/workshop/06_tool.ipynb #d6ec0277
-def check_classes(train:list, valid:list, warn=print)->list:
-    "Refuse a data set too small to learn from; the warnings a run on this split deserves (classes with too few pictures)"
-    n, classes = len(train) + len(valid), sorted(set(train) | set(valid))
-    if len(train) < 2*len(classes): raise CliError(f"{len(train)} training pictures for {len(classes)} classes: too few to learn "
-                                                   f"anything (at least 2 a class); add pictures, or fewer classes")
-    notes = [f"class {c!r} has {train.count(c) + valid.count(c)} picture: it cannot be both learned and checked" for c in classes if train.count(c) + valid.count(c) < 2]
-    notes += [f"class {c!r} has no validation picture: its accuracy is not known" for c in classes if c not in valid and train.count(c) > 1]
-    notes += [f"class {c!r} has no training picture: the model cannot learn it" for c in classes if c not in train]
-    for m in notes: warn(f"warning: {m}")
-    return notes
-
-# %% ../nbs/workshop/06_tool.ipynb #906b80b4
+# %% ../nbs/workshop/06_tool.ipynb #1825ea3c
 def check_out(out:str, source:Path, force:bool=False, show=print)->Path:
     "`--out` as an absolute path, checked before training: outside the data, creatable, not a folder of other files; a model there is said"
     out = Path(out).expanduser().absolute()
@@ -153,16 +137,10 @@ def check_out(out:str, source:Path, force:bool=False, show=print)->Path:
     except (OSError, ValueError) as e: raise CliError(f"--out: {e}", EXIT_USAGE) from None
     parent = next(p for p in out.parents if p.exists())
     if not os.access(parent, os.W_OK | os.X_OK): raise CliError(f"--out {out}: cannot write in {parent}", EXIT_USAGE)
-    if is_model_folder(out): show(f"{out} holds a model ({describe(out)}): this run replaces it when it succeeds (files of yours in it stay)")
+    if is_model_folder(out): show(f"{out} holds a model ({describe_model(out)}): this run replaces it when it succeeds (files of yours in it stay)")
     return out
 
-def describe(folder:Path)->str:
-    "A model folder in a few words: its architecture, classes, error and when it was written"
-    meta,rep = (json.loads((folder/f).read_text()) if (folder/f).is_file() else {} for f in ('preprocessing.json', 'report.json'))
-    err = f", error {rep['error_rate']:.3f}" if isinstance(rep.get('error_rate'), float) else ''
-    return f"{meta.get('arch')}, {len(meta.get('vocab') or [])} classes{err}, written {rep.get('finished', 'at an unknown time')}"
-
-# %% ../nbs/workshop/06_tool.ipynb #bdc86839
+# %% ../nbs/workshop/06_tool.ipynb #6c4509a1
 def drop_unreadable(files:list, labels:list, ctx=None)->tuple:
     "`(files, labels, unreadable)`: drop the files `check_images` cannot load (each process checks its share), say which"
     bad = dict(gather_lists([(str(f), why) for f,why in check_images(shard(files, ctx), min_size=0).bad.items()], ctx))
@@ -184,28 +162,29 @@ def _usable(args, ctx, folder:Path, out:Path, warn=print)->dict:
                 skipped=dict(odd={rel(f): why for f,why in listed.skipped.items()}, unlabelled=[_shown(f) for f in unlabelled],
                              unreadable={rel(f): why for f,why in unreadable.items()}))
 
-# %% ../nbs/workshop/06_tool.ipynb #f5f6d244
-def load_data(args, sz, ctx, folder:Path, out:Path, warn=print)->tuple:
-    "`(sizes, data)`: lesson 02's loaders (lesson 03's presizing) of the usable images, with the batch size and epochs fitted to them"
-    d = _usable(args, ctx, folder, out, warn)
+# %% ../nbs/workshop/06_tool.ipynb #4d5deede
+def load_data(args, sz, ctx, d:dict, warn=print)->tuple:
+    "`(sizes, data)`: lesson 02's loaders (lesson 03's presizing) of the usable images `d`, with the batch size and epochs fitted to them"
     if not d['splitter'] and int(args.valid_pct*len(d['files'])) < 1:
         raise CliError(f"{len(d['files'])} images are too few to hold out --valid-pct {args.valid_pct} for validation")
     train,valid = d['splitter'](d['files']) if d['splitter'] else split_files(d['files'], args.valid_pct, args.seed)
     label_of = dict(zip(d['files'] + d['test'], d['labels'] + d['test_labels']))
-    d['warnings'] = check_classes([label_of[f] for f in train], [label_of[f] for f in valid], warn)
+    try: d['warnings'] = split_problems([label_of[f] for f in train], [label_of[f] for f in valid])
+    except ValueError as e: raise CliError(str(e)) from None
+    for m in d['warnings']: warn(f"warning: {m}")
     sz,d['fitted'] = fit_sizes(args, sz, len(train))
     if d['fitted']: warn(d['fitted'])
     d['tfms'] = presizing_tfms(sz.item_size, sz.img_size, cache_mb=sz.item_cache_mb)
     d['workers'] = loader_workers(sz.num_workers)   # at most one per core
     try: d['dls'] = pets_loaders(d['files'], args.valid_pct, args.seed, *d['tfms'], sz.bs, ctx.device, label_of.__getitem__, d['workers'],
-                                 verbose=False, rank=ctx.rank, world=ctx.world, check=False, splitter=d['splitter'])
+                                 verbose=False, rank=ctx.rank, world=ctx.world, check=False, splitter=d['splitter'], test=d['test'])
     except ValueError as e: raise CliError(str(e)) from None
     d['valid'], d['label_of'] = valid, label_of   # the whole validation set, for the report
     unknown = sorted({label_of[f] for f in d['test']} - set(d['dls'].vocab))
     if unknown: warn(f"warning: the test folder has classes the model is not trained on ({_some(unknown)}): their pictures are not scored")
     return sz, d
 
-# %% ../nbs/workshop/06_tool.ipynb #6925e5f2
+# %% ../nbs/workshop/06_tool.ipynb #c6e1bdfd
 def build_model(arch:str, n_out:int, pretrained:bool):
     "Lesson 08's `create_model`: a (pretrained) body and a new head with `n_out` outputs; bad names are a usage error"
     try: return create_model(arch, n_out, pretrained)
@@ -231,7 +210,7 @@ class _StopOnNonFinite(Callback):
             f"training stopped: the loss became {float(self.learn.loss.detach())} (epoch {self.learn.epoch+1}, batch "
             f"{self.learn.iter+1}); nothing was saved. Try a lower --lr", EXIT_DIVERGED)
 
-# %% ../nbs/workshop/06_tool.ipynb #d386aed2
+# %% ../nbs/workshop/06_tool.ipynb #4de8107a
 def make_learner(net, dls, ctx, quiet:bool=False, cbs=()):
     "Lesson 06's `Learner` with lesson 05's `cross_entropy` and lesson 08's `param_groups`; progress on rank 0 only"
     show = ctx.is_main and not quiet
@@ -265,7 +244,7 @@ def fit(model, dls, lr:float, sz, ctx, quiet:bool=False, show=print)->list:
     if bad: raise CliError(f"training diverged: {len(bad)} weight tensors hold NaN or inf (e.g. {bad[0]}); nothing was saved. Try a lower --lr", EXIT_DIVERGED)
     return history.rows
 
-# %% ../nbs/workshop/06_tool.ipynb #b8bba8c9
+# %% ../nbs/workshop/06_tool.ipynb #96e417fd
 def evaluate(model, dl, vocab:list, ctx)->dict:
     "Lesson 09's `confusion_matrix` over this process's shard of `dl`, summed over the processes, and what follows"
     sync_from_rank0(model, ctx)
@@ -273,13 +252,7 @@ def evaluate(model, dl, vocab:list, ctx)->dict:
     cm = sum_across(torch.as_tensor(confusion_matrix(preds.cpu(), targs.cpu(), len(vocab))).to(ctx.device), ctx).cpu()
     return dict(**confusion_summary(cm.numpy(), vocab), confusion_matrix=cm.tolist())
 
-def _test_loader(d:dict, vocab:list, sz, ctx):
-    "Lesson 02's validation loader over this process's shard of the test pictures whose class the model knows"
-    files = [f for f in d['test'] if d['label_of'][f] in vocab]
-    ds = PetsDataset(shard(files, ctx), vocab, d['label_of'].__getitem__, d['tfms'][0], train=False)
-    return make_loader(ds, sz.bs, False, ctx.device, d['tfms'][1], d['workers'])
-
-# %% ../nbs/workshop/06_tool.ipynb #a0597e44
+# %% ../nbs/workshop/06_tool.ipynb #96cbd2a0
 def _plot_lr_find(lrs, losses, point, fn):
     "Lesson 07's `plot_lr_find`, the valley marked, saved to `fn`"
     from matplotlib.figure import Figure
@@ -297,7 +270,7 @@ def _history_csv(rows, fn):
     cols = list(dict.fromkeys(k for r in rows for k in r))
     fn.write_text('\n'.join([','.join(['epoch', *cols])] + [','.join([str(i), *(str(r.get(c, '')) for c in cols)]) for i,r in enumerate(rows)]) + '\n')
 
-# %% ../nbs/workshop/06_tool.ipynb #f67431f4
+# %% ../nbs/workshop/06_tool.ipynb #a85b1f77
 def write_run(out:Path, model, meta:dict, report:dict, curve=None, force:bool=False):
     "The model folder's `save_model` with the report, the history and the plots; what could not be drawn is in the report"
     failed = {}
@@ -316,7 +289,7 @@ def write_run(out:Path, model, meta:dict, report:dict, curve=None, force:bool=Fa
         raise CliError(f"the model was trained but could not be written to {out} ({e}; the disk is the one mounted at {disk}); "
                        f"the previous content of {out} is unchanged", EXIT_FAILED) from None
 
-# %% ../nbs/workshop/06_tool.ipynb #9a902b20
+# %% ../nbs/workshop/06_tool.ipynb #d1d88e29
 class _Laps:
     "Seconds spent in each step of a run, by name, and in all"
     def __init__(self): self.t0 = self.t = time.perf_counter(); self.timings = {}
@@ -327,28 +300,16 @@ def _say(on:bool):
     "A function that prints a message on stderr if `on` (rank 0, not quiet)"
     return (lambda msg: print(msg, file=sys.stderr, flush=True)) if on else (lambda msg: None)
 
-@contextlib.contextmanager
-def _ticking(show, what:str, every:float=15.):
-    "Say `what` if the block takes more than a second, then how long it has been running every `every` seconds"
-    done, t0 = threading.Event(), time.perf_counter()
-    def tick():
-        if done.wait(1.): return
-        show(f"{what}...")
-        while not done.wait(every): show(f"  ...{time.perf_counter()-t0:.0f} s")
-    t = threading.Thread(target=tick, daemon=True); t.start()
-    try: yield
-    finally: done.set(); t.join()
-
 def _new_model(sz, ctx, n_out:int, seed:int, show=print):
     "Lesson 08's model on the device, seeded after anything cached is built: the same model whether or not the cache was empty"
     if sz.arch in PETNET_ARCHS and sz.pretrained:
-        with _ticking(show, "pretraining petnet's body on the synthetic dog breeds (once per machine, about a minute on a CPU)"): pretrained_petnet()
+        with ticking(show, "pretraining petnet's body on the synthetic dog breeds (once per machine, about a minute on a CPU)"): pretrained_petnet()
     set_seed(seed)
     model = build_model(sz.arch, n_out, sz.pretrained).to(ctx.device)
     set_seed(seed + 1)
     return model
 
-# %% ../nbs/workshop/06_tool.ipynb #3a5373bd
+# %% ../nbs/workshop/06_tool.ipynb #2173d089
 def _report(args, sz, ctx, folder:Path, d:dict, ev:dict, lr:float, history:list, same:bool, timings:dict, test:dict)->dict:
     "What `report.json` holds: the evaluation, the settings, the data and its skips, the processes, timings, versions"
     n_valid = len(d['valid'])
@@ -365,7 +326,7 @@ def _save(args, sz, out:Path, model, report:dict, curve, seconds:float):
     "Rank 0's last step: the model folder with the report and plots, then the summary (stdout) and what was not written (stderr)"
     meta = model_meta(sz.arch, report['vocab'], sz.item_size, sz.img_size, labels=args.labels,
                       pattern=(args.pattern or PETS_PATTERN) if args.labels == 'name' else None)
-    before = describe(out) if is_model_folder(out) else None
+    before = describe_model(out) if is_model_folder(out) else None
     saved = write_run(out, model, meta, report, curve, args.force)
     print(f"error rate {report['error_rate']:.4f} ({report['n_errors']}/{report['n_valid']}), lr {report['lr']:.2e}, {seconds:.1f} s")
     if report['test']: print(f"test error rate {report['test']['error_rate']:.4f} ({report['test']['n_errors']}/{report['test']['n_valid']})")
@@ -374,7 +335,7 @@ def _save(args, sz, out:Path, model, report:dict, curve, seconds:float):
     if saved.kept: print(f"kept your files in it: {_some(saved.kept)}")
     if saved.skipped: print(f"not written: {_some(f'{k} ({v})' for k,v in saved.skipped.items())}", file=sys.stderr)
 
-# %% ../nbs/workshop/06_tool.ipynb #3cf9c3ba
+# %% ../nbs/workshop/06_tool.ipynb #3cacb978
 def train(args # parsed `petnotes train` arguments (see the command line's `make_parser`)
          )->dict:
     "Run `petnotes train`: settings → data → model → lr → fine_tune → evaluation; rank 0 writes `args.out`. Returns the report"
@@ -383,8 +344,9 @@ def train(args # parsed `petnotes train` arguments (see the command line's `make
     show,warn = _say(ctx.is_main and not args.quiet),_say(ctx.is_main)   # warnings are said even with --quiet
     folder = data_folder(args.data, sz, show)
     out = check_out(args.out, folder, args.force, show)
+    d = _usable(args, ctx, folder, out, warn)             # bad data is said before anything else
     sz = own_body(args, sz, warn)
-    sz,d = load_data(args, sz, ctx, folder, out, warn)
+    sz,d = load_data(args, sz, ctx, d, warn)
     show(f"{len(d['files'])} images, {len(d['dls'].vocab)} classes ({d['how']}): {len(d['files'])-len(d['valid'])} train, {len(d['valid'])} valid"
          + (f", {len(d['test'])} test" if d['test'] else '') + (f" ({ctx.world} processes)" if ctx.distributed else '') + f"; {sz.arch} at {sz.img_size} px"); laps('data')
     model = _new_model(sz, ctx, len(d['dls'].vocab), args.seed, show); laps('model')
@@ -392,12 +354,12 @@ def train(args # parsed `petnotes train` arguments (see the command line's `make
     history = fit(model, d['dls'], lr, sz, ctx, args.quiet, show)
     same = replicas_equal(model, ctx); laps('train')
     ev = evaluate(model, d['dls'].valid, d['dls'].vocab, ctx)
-    test = evaluate(model, _test_loader(d, d['dls'].vocab, sz, ctx), d['dls'].vocab, ctx) if d['test'] else None; laps('evaluate')
+    test = evaluate(model, d['dls'].test, d['dls'].vocab, ctx) if d['dls'].test else None; laps('evaluate')
     report = _report(args, sz, ctx, folder, d, ev, lr, history, same, laps.timings, test)
     if ctx.is_main: _save(args, sz, out, model, report, curve, laps.total())
     return report
 
-# %% ../nbs/workshop/06_tool.ipynb #c58174a5
+# %% ../nbs/workshop/06_tool.ipynb #7cece24b
 def predict(args # parsed `petnotes predict` arguments
            )->list:
     "Run `petnotes predict`: the top-k labels of each image (folders listed), as text or JSON, with one model load; unreadable images counted"
