@@ -4,11 +4,11 @@
 
 # %% auto #0
 __all__ = ['EXIT_OK', 'EXIT_FAILED', 'EXIT_USAGE', 'EXIT_BAD_DATA', 'EXIT_BAD_MODEL', 'EXIT_DIVERGED', 'EXIT_INTERRUPTED',
-           'CliError', 'data_folder', 'find_images', 'label_images', 'settings', 'own_body', 'fit_sizes', 'check_out',
-           'drop_unreadable', 'load_data', 'build_model', 'make_learner', 'choose_lr', 'fit', 'evaluate', 'write_run',
-           'train', 'predict']
+           'SAFE_LR', 'CliError', 'data_folder', 'find_images', 'label_images', 'settings', 'own_body', 'fit_sizes',
+           'check_out', 'drop_unreadable', 'load_data', 'build_model', 'make_learner', 'choose_lr', 'fit', 'evaluate',
+           'write_run', 'train', 'predict']
 
-# %% ../nbs/workshop/06_tool.ipynb #83ef8ada
+# %% ../nbs/workshop/06_tool.ipynb #445a8be5
 import os, re, sys, json, time, math
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +27,7 @@ from .interpret import confusion_matrix, confusion_summary, plot_confusion_matri
 from .model_folder import model_meta, save_model, load_model, check_dest, is_model_folder, describe_model, ModelError, NotAModelFolder
 from .distributed import device_named, init_distributed, ddp, shard, gather_lists, sum_across, broadcast_value, sync_from_rank0, replicas_equal
 
-# %% ../nbs/workshop/06_tool.ipynb #1964592f
+# %% ../nbs/workshop/06_tool.ipynb #e5514fc2
 EXIT_OK          = 0    # done
 EXIT_FAILED      = 1    # something unexpected went wrong (a bug: PETNOTES_DEBUG=1 shows the traceback)
 EXIT_USAGE       = 2    # the command line (or PETNOTES_MODE / PETNOTES_SIZES) is wrong: argparse's convention
@@ -46,7 +46,7 @@ def _some(names, n:int=3)->str:
     names = [_shown(x) for x in names]
     return ', '.join(names[:n]) + (f' and {len(names)-n} more' if len(names) > n else '')
 
-# %% ../nbs/workshop/06_tool.ipynb #1d3e81b5
+# %% ../nbs/workshop/06_tool.ipynb #ebd2f2ae
 def data_folder(source:str|None, # 'synthetic', 'oxford', a folder, or None for the mode's default
                 sz=None,         # the sizes (default `sizes()`)
                 show=print       # where to say that the pets are being drawn
@@ -70,7 +70,7 @@ def find_images(folder:Path, exclude=())->list:
     if not files: raise CliError(f"no images ({'/'.join(e[1:] for e in IMAGE_EXTENSIONS)}) in {folder}")
     return files
 
-# %% ../nbs/workshop/06_tool.ipynb #5b0bcf99
+# %% ../nbs/workshop/06_tool.ipynb #de9dd442
 def _labels_source(args, folder:Path, out:Path)->tuple:
     "`(files, labeller, splitter, test files, how they are labelled)` from `--labels` and the folder's layout"
     if args.labels == 'csv':
@@ -97,7 +97,7 @@ def label_images(files, label, how:str, folder:Path, skip_unlabelled:bool=False)
                                            f"{found[0]!r}: a classifier needs at least two classes")
     return files, found, bad
 
-# %% ../nbs/workshop/06_tool.ipynb #ce2c19c1
+# %% ../nbs/workshop/06_tool.ipynb #5043cf01
 def settings(args, **more)->tuple:
     "`(sizes, ctx)`: the mode's sizes with the command line's values (and `more`), and who this process is"
     given = dict(arch=args.arch, pretrained=args.pretrained, img_size=args.size, epochs=args.epochs, bs=args.bs,
@@ -112,20 +112,22 @@ def own_body(args, sz, show=print):
     "The sizes for a folder of your own: an ImageNet body (`own_arch`, `own_img_size`), or petnet where ImageNet's weights cannot be had"
     if args.arch or not sz.pretrained or args.data in (None, 'synthetic', 'oxford'): return sz
     if not imagenet_weights_available(sz.own_arch):
-        show(f"ImageNet weights for {sz.own_arch} cannot be had here (offline, and not in {torch.hub.get_dir()}/checkpoints): using petnet, "
+        cache = str(Path(torch.hub.get_dir())/'checkpoints').replace(str(Path.home()), '~')
+        show(f"ImageNet weights for {sz.own_arch} cannot be had here (no network, and not in {cache}): using petnet, "
              "pretrained on the course's cartoon pets; it knows far less about photos, so expect more errors")
         return sz
     return settings(args, arch=sz.own_arch, **({} if args.size else dict(img_size=sz.own_img_size)))[0]
 
 def fit_sizes(args, sz, n_train:int)->tuple:
     "`(sizes, why)`: the batch size and epochs fitted to `n_train` training pictures where the command line leaves them"
-    bs = sz.bs if args.bs else min(sz.bs, max(2, 2**int(math.log2(max(2, n_train//4)))))   # at least 4 batches an epoch
-    epochs = sz.epochs if args.epochs else max(sz.epochs, math.ceil(sz.min_steps/max(1, n_train//bs)) - sz.freeze_epochs)
+    given = lambda k: getattr(args, k) or k in sz._from_env   # the command line, or PETNOTES_SIZES
+    bs = sz.bs if given('bs') else min(sz.bs, max(2, 2**int(math.log2(max(2, n_train//4)))))   # at least 4 batches an epoch
+    epochs = sz.epochs if given('epochs') else max(sz.epochs, math.ceil(sz.min_steps/max(1, n_train//bs)) - sz.freeze_epochs)
     if (bs, epochs) == (sz.bs, sz.epochs): return sz, None
     return Sizes(sz.mode, **{**dict(sz), 'bs': bs, 'epochs': epochs}), (f"batch size {bs} and {sz.freeze_epochs}+{epochs} epochs for {n_train} "
-        f"training pictures: at least 4 batches an epoch and {sz.min_steps} optimiser steps (--bs, --epochs to choose)")
+        f"training pictures: at least 4 batches an epoch and {sz.min_steps} optimiser steps (--bs and --epochs choose them)")
 
-# %% ../nbs/workshop/06_tool.ipynb #1825ea3c
+# %% ../nbs/workshop/06_tool.ipynb #33e185cc
 def check_out(out:str, source:Path, force:bool=False, show=print)->Path:
     "`--out` as an absolute path, checked before training: outside the data, creatable, not a folder of other files; a model there is said"
     out = Path(out).expanduser().absolute()
@@ -140,7 +142,7 @@ def check_out(out:str, source:Path, force:bool=False, show=print)->Path:
     if is_model_folder(out): show(f"{out} holds a model ({describe_model(out)}): this run replaces it when it succeeds (files of yours in it stay)")
     return out
 
-# %% ../nbs/workshop/06_tool.ipynb #6c4509a1
+# %% ../nbs/workshop/06_tool.ipynb #5144c541
 def drop_unreadable(files:list, labels:list, ctx=None)->tuple:
     "`(files, labels, unreadable)`: drop the files `check_images` cannot load (each process checks its share), say which"
     bad = dict(gather_lists([(str(f), why) for f,why in check_images(shard(files, ctx), min_size=0).bad.items()], ctx))
@@ -162,7 +164,7 @@ def _usable(args, ctx, folder:Path, out:Path, warn=print)->dict:
                 skipped=dict(odd={rel(f): why for f,why in listed.skipped.items()}, unlabelled=[_shown(f) for f in unlabelled],
                              unreadable={rel(f): why for f,why in unreadable.items()}))
 
-# %% ../nbs/workshop/06_tool.ipynb #4d5deede
+# %% ../nbs/workshop/06_tool.ipynb #0de17a7c
 def load_data(args, sz, ctx, d:dict, warn=print)->tuple:
     "`(sizes, data)`: lesson 02's loaders (lesson 03's presizing) of the usable images `d`, with the batch size and epochs fitted to them"
     if not d['splitter'] and int(args.valid_pct*len(d['files'])) < 1:
@@ -184,7 +186,7 @@ def load_data(args, sz, ctx, d:dict, warn=print)->tuple:
     if unknown: warn(f"warning: the test folder has classes the model is not trained on ({_some(unknown)}): their pictures are not scored")
     return sz, d
 
-# %% ../nbs/workshop/06_tool.ipynb #c6e1bdfd
+# %% ../nbs/workshop/06_tool.ipynb #c632145a
 def build_model(arch:str, n_out:int, pretrained:bool):
     "Lesson 08's `create_model`: a (pretrained) body and a new head with `n_out` outputs; bad names are a usage error"
     try: return create_model(arch, n_out, pretrained)
@@ -210,12 +212,14 @@ class _StopOnNonFinite(Callback):
             f"training stopped: the loss became {float(self.learn.loss.detach())} (epoch {self.learn.epoch+1}, batch "
             f"{self.learn.iter+1}); nothing was saved. Try a lower --lr", EXIT_DIVERGED)
 
-# %% ../nbs/workshop/06_tool.ipynb #4de8107a
+# %% ../nbs/workshop/06_tool.ipynb #38552153
 def make_learner(net, dls, ctx, quiet:bool=False, cbs=()):
     "Lesson 06's `Learner` with lesson 05's `cross_entropy` and lesson 08's `param_groups`; progress on rank 0 only"
     show = ctx.is_main and not quiet
     return Learner(net, dls, loss_func=cross_entropy, metrics=[error_rate], device=ctx.device, progress=show, log=show,
                    splitter=lambda m: param_groups(getattr(m, 'module', m)), cbs=list(cbs))   # the groups of the model inside DDP
+
+SAFE_LR = 1e-3   # the rate a run falls back to when the finder finds no valley: fastai's default for fine-tuning
 
 def choose_lr(args, sz, model, dls, ctx, show=print)->tuple:
     "`(lr, (lrs, losses, valley point) or None)`: `--lr`, or lesson 07's valley with the body frozen, found on rank 0 and sent to all"
@@ -229,11 +233,11 @@ def choose_lr(args, sz, model, dls, ctx, show=print)->tuple:
         lrs,losses = list(learn.recorder.lrs),[float(l) for l in learn.recorder.losses]
         lr,curve = float(res.valley), (lrs, losses, (suggest_lrs(lrs, losses, sz.lr_find_iters, (valley,))[1] or [None])[0])
     lr = broadcast_value(lr, ctx)
-    if not math.isfinite(lr): raise CliError("the learning-rate finder found no valley (the loss diverged at once); "
-                                             "pass --lr with a learning rate such as 1e-3", EXIT_DIVERGED)
     dls.train.set_epoch(0)  # the finder drew batches on rank 0 only: every process restarts the same shuffles
-    show(f"learning rate: {lr:.2e} (lr_find valley)")
-    return lr, curve
+    if math.isfinite(lr): show(f"learning rate: {lr:.2e} (lr_find valley)"); return lr, curve
+    if ctx.is_main: print(f"warning: the learning-rate finder found no valley (the loss rose at once, as it can on a few "
+                          f"pictures); training at {SAFE_LR:g} instead (--lr chooses it)", file=sys.stderr)
+    return SAFE_LR, curve
 
 def fit(model, dls, lr:float, sz, ctx, quiet:bool=False, show=print)->list:
     "Lesson 08's `fine_tune`, in `DistributedDataParallel` when several processes train; every epoch's row; never a NaN model"
@@ -244,7 +248,7 @@ def fit(model, dls, lr:float, sz, ctx, quiet:bool=False, show=print)->list:
     if bad: raise CliError(f"training diverged: {len(bad)} weight tensors hold NaN or inf (e.g. {bad[0]}); nothing was saved. Try a lower --lr", EXIT_DIVERGED)
     return history.rows
 
-# %% ../nbs/workshop/06_tool.ipynb #96e417fd
+# %% ../nbs/workshop/06_tool.ipynb #1c85662d
 def evaluate(model, dl, vocab:list, ctx)->dict:
     "Lesson 09's `confusion_matrix` over this process's shard of `dl`, summed over the processes, and what follows"
     sync_from_rank0(model, ctx)
@@ -252,7 +256,7 @@ def evaluate(model, dl, vocab:list, ctx)->dict:
     cm = sum_across(torch.as_tensor(confusion_matrix(preds.cpu(), targs.cpu(), len(vocab))).to(ctx.device), ctx).cpu()
     return dict(**confusion_summary(cm.numpy(), vocab), confusion_matrix=cm.tolist())
 
-# %% ../nbs/workshop/06_tool.ipynb #96cbd2a0
+# %% ../nbs/workshop/06_tool.ipynb #dd53d229
 def _plot_lr_find(lrs, losses, point, fn):
     "Lesson 07's `plot_lr_find`, the valley marked, saved to `fn`"
     from matplotlib.figure import Figure
@@ -270,7 +274,7 @@ def _history_csv(rows, fn):
     cols = list(dict.fromkeys(k for r in rows for k in r))
     fn.write_text('\n'.join([','.join(['epoch', *cols])] + [','.join([str(i), *(str(r.get(c, '')) for c in cols)]) for i,r in enumerate(rows)]) + '\n')
 
-# %% ../nbs/workshop/06_tool.ipynb #a85b1f77
+# %% ../nbs/workshop/06_tool.ipynb #f9374e16
 def write_run(out:Path, model, meta:dict, report:dict, curve=None, force:bool=False):
     "The model folder's `save_model` with the report, the history and the plots; what could not be drawn is in the report"
     failed = {}
@@ -289,7 +293,7 @@ def write_run(out:Path, model, meta:dict, report:dict, curve=None, force:bool=Fa
         raise CliError(f"the model was trained but could not be written to {out} ({e}; the disk is the one mounted at {disk}); "
                        f"the previous content of {out} is unchanged", EXIT_FAILED) from None
 
-# %% ../nbs/workshop/06_tool.ipynb #d1d88e29
+# %% ../nbs/workshop/06_tool.ipynb #eb938cd1
 class _Laps:
     "Seconds spent in each step of a run, by name, and in all"
     def __init__(self): self.t0 = self.t = time.perf_counter(); self.timings = {}
@@ -309,7 +313,7 @@ def _new_model(sz, ctx, n_out:int, seed:int, show=print):
     set_seed(seed + 1)
     return model
 
-# %% ../nbs/workshop/06_tool.ipynb #2173d089
+# %% ../nbs/workshop/06_tool.ipynb #8faed878
 def _report(args, sz, ctx, folder:Path, d:dict, ev:dict, lr:float, history:list, same:bool, timings:dict, test:dict)->dict:
     "What `report.json` holds: the evaluation, the settings, the data and its skips, the processes, timings, versions"
     n_valid = len(d['valid'])
@@ -335,7 +339,7 @@ def _save(args, sz, out:Path, model, report:dict, curve, seconds:float):
     if saved.kept: print(f"kept your files in it: {_some(saved.kept)}")
     if saved.skipped: print(f"not written: {_some(f'{k} ({v})' for k,v in saved.skipped.items())}", file=sys.stderr)
 
-# %% ../nbs/workshop/06_tool.ipynb #3cacb978
+# %% ../nbs/workshop/06_tool.ipynb #257ed540
 def train(args # parsed `petnotes train` arguments (see the command line's `make_parser`)
          )->dict:
     "Run `petnotes train`: settings → data → model → lr → fine_tune → evaluation; rank 0 writes `args.out`. Returns the report"
@@ -359,7 +363,7 @@ def train(args # parsed `petnotes train` arguments (see the command line's `make
     if ctx.is_main: _save(args, sz, out, model, report, curve, laps.total())
     return report
 
-# %% ../nbs/workshop/06_tool.ipynb #7cece24b
+# %% ../nbs/workshop/06_tool.ipynb #19ee2c3e
 def predict(args # parsed `petnotes predict` arguments
            )->list:
     "Run `petnotes predict`: the top-k labels of each image (folders listed), as text or JSON, with one model load; unreadable images counted"
