@@ -52,7 +52,7 @@ def problems(nb_path:Path)->list:
         if any(WIDGET in o.get('data', {}) for o in outs):
             nxt = cells[i+1].get('outputs', []) if i+1 < len(cells) and cells[i+1].get('cell_type') == 'code' else []
             static = ('image/png', 'image/svg+xml', 'text/html')
-            if not any(k in o.get('data', {}) and WIDGET not in o.get('data', {}) for o in outs + nxt for k in static):
+            if not any(k in o.get("data", {}) for o in outs + nxt for k in static):
                 out.append(f"{name} cell {i}: a widget saved without a static rendering of it (an image or HTML) in this cell or the next")
     return out
 

@@ -5,10 +5,11 @@
 # %% auto #0
 __all__ = ['IN_COLAB', 'IN_TEST', 'MODES', 'SIZE_TABLE', 'versions', 'get_mode', 'Sizes', 'parse_sizes', 'sizes',
            'default_device', 'available_cpus', 'loader_workers', 'set_seed', 'seed_worker', 'seeded_generator',
-           'cache_dir', 'cache_key', 'cached_folder', 'cached_file', 'terminate_as_interrupt', 'ticking', 'show_doc']
+           'cache_dir', 'cache_key', 'cached_folder', 'cached_file', 'terminate_as_interrupt', 'ticking',
+           'scratch_folder', 'Snapshot', 'show_doc']
 
 # %% ../nbs/workshop/00_core.ipynb #cf2b5b0c
-import os, sys, ast, json, time, random, hashlib, shutil, tempfile, contextlib, inspect, warnings, signal, threading
+import os, sys, ast, json, time, atexit, random, hashlib, shutil, tempfile, contextlib, inspect, warnings, signal, threading
 from pathlib import Path
 import numpy as np
 import torch
@@ -338,6 +339,26 @@ def ticking(show,            # where to say it, e.g. `print`
     t = threading.Thread(target=tick, daemon=True); t.start()
     try: yield
     finally: done.set(); t.join()
+
+# %% ../nbs/workshop/00_core.ipynb #07874008
+_SCRATCH = []   # the folders `scratch_folder` made in this process
+
+def scratch_folder(prefix:str='petnotes-' # the start of the folder's name
+                  )->Path:
+    "A new temporary folder, removed when this process ends (even after an error), or earlier by its user"
+    d = Path(tempfile.mkdtemp(prefix=prefix)); _SCRATCH.append(d); return d
+
+@atexit.register
+def _remove_scratch():
+    for d in _SCRATCH: shutil.rmtree(d, ignore_errors=True)
+
+# %% ../nbs/workshop/00_core.ipynb #ab053f24
+class Snapshot:
+    "`widget` where widgets run; `html`, a static rendering of its first state, everywhere else (GitHub, the docs)"
+    def __init__(self, widget, html:str): self.widget,self.html = widget,html
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {**self.widget._repr_mimebundle_(include=include, exclude=exclude), 'text/html': self.html}
+    def __repr__(self): return f'Snapshot({type(self.widget).__name__})'
 
 # %% ../nbs/workshop/00_core.ipynb #099ea2b9
 class _PlainDoc:

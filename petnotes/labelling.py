@@ -90,9 +90,9 @@ class RegexPlayground:
 
     @property
     def failed(self)->list: return [n for n,l in self.results.items() if l is None]
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget)
+    def _repr_mimebundle_(self, include=None, exclude=None):   # the widget, and a static copy of its table for GitHub and the docs
+        from petnotes.core import Snapshot                      # (imported here: `import petnotes.labelling` stays light)
+        return Snapshot(self.widget, f'<p>pattern: <code>{self.pattern.value}</code></p>{self.table.value}')._repr_mimebundle_(include, exclude)
 
 # %% ../nbs/01_regex.ipynb #7442a886
 @patch
