@@ -4,76 +4,20 @@
 
 # %% auto #0
 __all__ = ['TORCHVISION_RESNETS', 'PETNET_ARCHS', 'NORM_TYPES', 'PETNET_RECIPE', 'ONE_CYCLE_SECTION', 'ONE_CYCLE_MISTAKES',
-           'DISCRIMINATIVE_SECTION', 'DISCRIMINATIVE_MISTAKES', 'cos_anneal', 'two_phase_cos', 'one_cycle', 'even_lrs',
-           'discriminative_lrs', 'AdaptiveConcatPool2d', 'create_head', 'BasicBlock', 'petnet_body', 'body_features',
-           'resnet_body', 'petnet_arch_body', 'create_model', 'param_groups', 'learner_groups', 'freeze_to', 'freeze',
-           'unfreeze', 'OneCycle', 'fit_one_cycle', 'fine_tune', 'pets_items', 'pretrained_petnet', 'petnet_path',
-           'MixedPrecision', 'check_one_cycle', 'check_discriminative_lrs']
+           'DISCRIMINATIVE_SECTION', 'DISCRIMINATIVE_MISTAKES', 'AdaptiveConcatPool2d', 'create_head', 'BasicBlock',
+           'petnet_body', 'body_features', 'resnet_body', 'petnet_arch_body', 'create_model', 'param_groups',
+           'learner_groups', 'freeze_to', 'freeze', 'unfreeze', 'cos_anneal', 'two_phase_cos', 'one_cycle', 'even_lrs',
+           'discriminative_lrs', 'OneCycle', 'fit_one_cycle', 'fine_tune', 'pretrained_petnet', 'pets_items',
+           'petnet_path', 'MixedPrecision', 'check_one_cycle', 'check_discriminative_lrs']
 
 # %% ../nbs/08_fine_tuning.ipynb #0f3df446
-import math, time, tempfile, json
+import math, time, tempfile
 from pathlib import Path
-import numpy as np
-import torch
+import numpy as np, torch, torch.nn.functional as F
 from torch import nn
-import torch.nn.functional as F
-from fastcore.basics import patch
-from .core import sizes, cached_file, cache_dir, cache_key, set_seed, default_device
+from .core import sizes, cached_file, cache_dir, cache_key, set_seed
 from .checking import Case, Mistake, CheckResult, run_check, one_line
-
-# %% ../nbs/08_fine_tuning.ipynb #9f7fc5b0
-def cos_anneal(start:float, # the value at `pos=0`
-               end:float,   # the value at `pos=1`
-               pos:float    # how far along, from 0 to 1
-              )->float:
-    "Cosine annealing from `start` to `end` (fastai's `sched_cos`)"
-    return start + (1 + math.cos(math.pi*(1-pos))) * (end-start) / 2
-
-# %% ../nbs/08_fine_tuning.ipynb #9f7fc5b1
-def two_phase_cos(pos:float, # how far along training, from 0 to 1
-                  pct:float, # where the first phase ends
-                  start:float, middle:float, end:float # the values at 0, at `pct` and at 1
-                 )->float:
-    "Cosine from `start` to `middle` over the first `pct` of training, then from `middle` to `end`"
-    if pos < pct: return cos_anneal(start, middle, pos/pct)
-    return cos_anneal(middle, end, (pos-pct)/(1-pct))
-
-# %% ../nbs/08_fine_tuning.ipynb #85eb0b85
-def one_cycle(n_steps:int,           # number of optimiser steps (epochs × batches per epoch)
-              lr_max,                # peak learning rate: a float, or one per parameter group
-              div:float=25.,         # the first learning rate is `lr_max/div`
-              div_final:float=1e5,   # the last one tends to `lr_max/div_final`
-              pct_start:float=0.25,  # fraction of the steps spent warming up
-              moms:tuple=(0.95,0.85,0.95) # momentum at the start, at the peak and at the end
-             )->tuple:
-    "Learning rates (`n_steps` × groups) and momenta (`n_steps`) of fastai's `fit_one_cycle`, one row per step"
-    if n_steps < 1: raise ValueError(f"one_cycle needs at least one step, got n_steps={n_steps}")
-    if not 0 <= pct_start <= 1: raise ValueError(f"pct_start={pct_start} must be between 0 and 1")
-    lr_max, pos = np.atleast_1d(np.asarray(lr_max, dtype=float)), np.arange(n_steps)/n_steps
-    lrs = np.array([[two_phase_cos(p, pct_start, l/div, l, l/div_final) for l in lr_max] for p in pos])
-    return lrs, np.array([two_phase_cos(p, pct_start, *moms) for p in pos])
-
-# %% ../nbs/08_fine_tuning.ipynb #339fa800
-def even_lrs(lo:float, # the first group's learning rate
-             hi:float, # the last group's
-             n:int     # how many groups
-            )->list:
-    "`n` learning rates from `lo` to `hi` in equal multiplicative steps (fastai's `even_mults`)"
-    if lo <= 0 or hi <= 0: raise ValueError(f"slice({lo}, {hi}): learning rates must be positive")
-    if n == 1: return [hi]
-    step = (hi/lo) ** (1/(n-1))
-    return [lo * step**i for i in range(n)]
-
-# %% ../nbs/08_fine_tuning.ipynb #339fa801
-def discriminative_lrs(lr,          # a float, `slice(hi)` or `slice(lo, hi)`
-                       n_groups:int # how many parameter groups
-                      )->list:
-    "One learning rate per parameter group from `lr`, read the way fastai reads it"
-    if n_groups < 1: raise ValueError(f"n_groups={n_groups}: need at least one parameter group")
-    if not isinstance(lr, slice): return [float(lr)]*n_groups
-    if lr.stop is None or lr.stop <= 0: raise ValueError(f"{lr}: the slice needs a positive upper learning rate")
-    if not lr.start: return [lr.stop/10]*(n_groups-1) + [lr.stop]   # slice(hi) (and slice(0, hi), as in fastai)
-    return even_lrs(lr.start, lr.stop, n_groups)
+from .learner import Learner, Callback, error_rate
 
 # %% ../nbs/08_fine_tuning.ipynb #7f1f9551
 class AdaptiveConcatPool2d(nn.Module):
@@ -108,7 +52,6 @@ class BasicBlock(nn.Module):
         idt = x if self.downsample is None else self.downsample(x)
         return F.relu(self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x))))) + idt)
 
-# %% ../nbs/08_fine_tuning.ipynb #a7117299
 def petnet_body(widths:tuple=(32,64,128,256) # channels of the stem and of the four stages
                )->nn.Sequential:
     "A small ResNet body with torchvision's layout: conv1, bn1, relu, maxpool, layer1..layer4"
@@ -118,12 +61,10 @@ def petnet_body(widths:tuple=(32,64,128,256) # channels of the stem and of the f
         layers.append(nn.Sequential(BasicBlock(ni, nf, 1 if i==0 else 2))); ni = nf
     return nn.Sequential(*layers)
 
-# %% ../nbs/08_fine_tuning.ipynb #a711729a
 def body_features(body:nn.Module)->int:
     "Number of channels `body` outputs (found with a tiny forward pass, like fastai's `num_features_model`)"
     was_training = body.training
-    body.eval()
-    with torch.no_grad(): nf = body(torch.zeros(1, 3, 64, 64, device=next(body.parameters()).device)).shape[1]
+    with torch.no_grad(): nf = body.eval()(torch.zeros(1, 3, 64, 64, device=next(body.parameters()).device)).shape[1]
     body.train(was_training)
     return nf
 
@@ -141,7 +82,6 @@ def resnet_body(arch:str,        # a torchvision ResNet name, e.g. 'resnet34'
                            f"connection the first time. Offline, use pretrained=False or PETNOTES_MODE=quick.") from e
     return nn.Sequential(*list(net.children())[:-2])
 
-# %% ../nbs/08_fine_tuning.ipynb #c8f247d6
 PETNET_ARCHS = {'petnet': 4, 'petnet3': 3}   # name: how many of the pretrained petnet's four stages it keeps
 
 def petnet_arch_body(arch:str,       # a key of `PETNET_ARCHS`
@@ -163,7 +103,6 @@ def create_model(arch:str='petnet',   # a key of `PETNET_ARCHS` (quick mode) or 
     else: raise ValueError(f"unknown arch {arch!r}; expected one of {tuple(PETNET_ARCHS) + TORCHVISION_RESNETS}")
     return nn.Sequential(body, create_head(body_features(body), n_out))
 
-# %% ../nbs/08_fine_tuning.ipynb #08b0f33c
 def param_groups(model:nn.Module # `nn.Sequential(body, head)` with a ResNet-layout body
                 )->list:
     "Three lists of parameters: stem+layer1+layer2, layer3+layer4, head (fastai's `_resnet_split`)"
@@ -180,7 +119,6 @@ def learner_groups(learn)->list:
     splitter = getattr(learn, 'splitter', None)
     return [list(g) for g in (splitter or param_groups)(learn.model)]
 
-# %% ../nbs/08_fine_tuning.ipynb #20c06ebe
 def freeze_to(learn,  # a learner: anything with `.model`, maybe `.splitter` and `.opt`
               n:int   # freeze the groups before group `n` (negative: count from the end)
              ):
@@ -193,39 +131,75 @@ def freeze_to(learn,  # a learner: anything with `.model`, maybe `.splitter` and
     opt = getattr(learn, 'opt', None)   # fastai also clears the optimiser state when (un)freezing
     if opt is not None and isinstance(getattr(opt, 'state', None), dict): opt.state.clear()
 
-# %% ../nbs/08_fine_tuning.ipynb #20c06ebf
-def freeze(learn):
-    "Train only the last parameter group (the head), and the normalisation layers"
-    freeze_to(learn, -1)
+def freeze(learn):   "Train only the last parameter group (the head), and the normalisation layers"; freeze_to(learn, -1)
+def unfreeze(learn): "Train every parameter"; freeze_to(learn, 0)
 
-def unfreeze(learn):
-    "Train every parameter"
-    freeze_to(learn, 0)
+# %% ../nbs/08_fine_tuning.ipynb #9f7fc5b0
+def cos_anneal(start:float, # the value at `pos=0`
+               end:float,   # the value at `pos=1`
+               pos:float    # how far along, from 0 to 1
+              )->float:
+    "Cosine annealing from `start` to `end` (fastai's `sched_cos`)"
+    return start + (1 + math.cos(math.pi*(1-pos))) * (end-start) / 2
+
+def two_phase_cos(pos:float, # how far along training, from 0 to 1
+                  pct:float, # where the first phase ends
+                  start:float, middle:float, end:float # the values at 0, at `pct` and at 1
+                 )->float:
+    "Cosine from `start` to `middle` over the first `pct` of training, then from `middle` to `end`"
+    if pos < pct: return cos_anneal(start, middle, pos/pct)
+    return cos_anneal(middle, end, (pos-pct)/(1-pct))
+
+# %% ../nbs/08_fine_tuning.ipynb #85eb0b85
+def one_cycle(n_steps:int,           # number of optimiser steps (epochs × batches per epoch)
+              lr_max,                # peak learning rate: a float, or one per parameter group
+              div:float=25.,         # the first learning rate is `lr_max/div`
+              div_final:float=1e5,   # the last one tends to `lr_max/div_final`
+              pct_start:float=0.25,  # fraction of the steps spent warming up
+              moms:tuple=(0.95,0.85,0.95) # momentum at the start, at the peak and at the end
+             )->tuple:
+    "Learning rates (`n_steps` × groups) and momenta (`n_steps`) of fastai's `fit_one_cycle`, one row per step"
+    if n_steps < 1: raise ValueError(f"one_cycle needs at least one step, got n_steps={n_steps}")
+    if not 0 <= pct_start <= 1: raise ValueError(f"pct_start={pct_start} must be between 0 and 1")
+    lr_max, pos = np.atleast_1d(np.asarray(lr_max, dtype=float)), np.arange(n_steps)/n_steps
+    lrs = np.array([[two_phase_cos(p, pct_start, l/div, l, l/div_final) for l in lr_max] for p in pos])
+    return lrs, np.array([two_phase_cos(p, pct_start, *moms) for p in pos])
+
+# %% ../nbs/08_fine_tuning.ipynb #339fa800
+def even_lrs(lo:float, # the first group's learning rate
+             hi:float, # the last group's
+             n:int     # how many groups
+            )->list:
+    "`n` learning rates from `lo` to `hi` in equal multiplicative steps (fastai's `even_mults`)"
+    if lo <= 0 or hi <= 0: raise ValueError(f"slice({lo}, {hi}): learning rates must be positive")
+    if n == 1: return [hi]
+    step = (hi/lo) ** (1/(n-1))
+    return [lo * step**i for i in range(n)]
+
+def discriminative_lrs(lr,          # a float, `slice(hi)` or `slice(lo, hi)`
+                       n_groups:int # how many parameter groups
+                      )->list:
+    "One learning rate per parameter group from `lr`, read the way fastai reads it"
+    if n_groups < 1: raise ValueError(f"n_groups={n_groups}: need at least one parameter group")
+    if not isinstance(lr, slice): return [float(lr)]*n_groups
+    if lr.stop is None or lr.stop <= 0: raise ValueError(f"{lr}: the slice needs a positive upper learning rate")
+    if not lr.start: return [lr.stop/10]*(n_groups-1) + [lr.stop]   # slice(hi) (and slice(0, hi), as in fastai)
+    return even_lrs(lr.start, lr.stop, n_groups)
 
 # %% ../nbs/08_fine_tuning.ipynb #22f0df93
-from .learner import Learner, Callback, error_rate, accuracy
-
 class OneCycle(Callback):
     "Set each group's 'lr' and 'mom' at every training step, following `one_cycle`"
     order = 60
     def __init__(self, lr_max, # the peak learning rates, one per parameter group (see `discriminative_lrs`)
                  div:float=25., div_final:float=1e5, pct_start:float=0.25, moms:tuple=(0.95,0.85,0.95)):
         self.lr_max,self.div,self.div_final,self.pct_start,self.moms = lr_max,div,div_final,pct_start,moms
-
-# %% ../nbs/08_fine_tuning.ipynb #22f0df94
-@patch
-def before_fit(self:OneCycle):
-    "The whole schedule, one row per training step of this fit"
-    n_steps = self.learn.n_epoch*self.learn.n_iter
-    self.lrs,self.mom_sched = one_cycle(n_steps, self.lr_max, self.div, self.div_final, self.pct_start, self.moms)
-
-@patch
-def before_batch(self:OneCycle):
-    "Put this step's learning rates and momentum into the optimiser"
-    if not self.learn.training: return
-    i = self.learn.train_iter
-    self.learn.set_hyper('lr', [float(v) for v in self.lrs[i]])
-    self.learn.set_hyper('mom', float(self.mom_sched[i]))
+    def before_fit(self):
+        n_steps = self.learn.n_epoch*self.learn.n_iter
+        self.lrs,self.mom_sched = one_cycle(n_steps, self.lr_max, self.div, self.div_final, self.pct_start, self.moms)
+    def before_batch(self):
+        if not self.learn.training: return
+        self.learn.set_hyper('lr', [float(v) for v in self.lrs[self.learn.train_iter]])
+        self.learn.set_hyper('mom', float(self.mom_sched[self.learn.train_iter]))
 
 # %% ../nbs/08_fine_tuning.ipynb #22f0df95
 def fit_one_cycle(learn,                 # petnotes' `Learner`
@@ -239,7 +213,6 @@ def fit_one_cycle(learn,                 # petnotes' `Learner`
     lrs = discriminative_lrs(lr_max, len(learn.opt.param_groups))
     return learn.fit(n_epoch, lrs, cbs=[OneCycle(lrs, div, div_final, pct_start, moms)] + list(cbs or []))
 
-# %% ../nbs/08_fine_tuning.ipynb #2f6f7398
 def fine_tune(learn,                  # petnotes' `Learner`, built with `splitter=param_groups` (or another splitter)
               epochs:int,             # epochs with everything trainable
               base_lr:float=2e-3,     # the head's learning rate in phase 1 (halved for phase 2)
@@ -255,6 +228,33 @@ def fine_tune(learn,                  # petnotes' `Learner`, built with `splitte
     unfreeze(learn)
     return fit_one_cycle(learn, epochs, slice(base_lr/lr_mult, base_lr), pct_start=pct_start, div=div, cbs=cbs)
 
+# %% ../nbs/08_fine_tuning.ipynb #d3f30435
+PETNET_RECIPE = dict(source='synthetic dog breeds', n_per_breed=100, seed=2024, synth_size=160, item_size=96,
+                     img_size=64, bs=64, epochs=5, lr_max=4e-3, widths=(32,64,128,256), version=2)
+
+def _pretrain_petnet(dest:Path, recipe:dict):
+    "Generate the recipe's synthetic dog breeds, train petnet on them with one-cycle, save the body's weights to `dest`"
+    from petnotes import labelling, synthpets, data, presizing
+    t0 = time.time()
+    with tempfile.TemporaryDirectory() as d:
+        synthpets.make_pets(d, breeds=labelling.DOG_BREEDS, n_per_breed=recipe['n_per_breed'], seed=recipe['seed'],
+                            size=recipe['synth_size'], progress=False)
+        set_seed(recipe['seed'])
+        item_tfm, batch_tfm = presizing.presizing_tfms(recipe['item_size'], recipe['img_size'])
+        dls = data.pets_loaders(d, item_tfm=item_tfm, batch_tfm=batch_tfm, bs=recipe['bs'], verbose=False)
+        t1 = time.time()
+        model = nn.Sequential(petnet_body(recipe['widths']), create_head(recipe['widths'][-1], len(dls.vocab)))
+        learn = Learner(model, dls, splitter=param_groups, metrics=error_rate, progress=False, log=False)
+        fit_one_cycle(learn, recipe['epochs'], recipe['lr_max'])
+    info = dict(generate_s=round(t1-t0, 1), train_s=round(time.time()-t1, 1), source_error=float(learn.recorder.values[-1][-1]))
+    torch.save({'body': model[0].state_dict(), 'info': info}, dest)
+
+def pretrained_petnet(recipe:dict=None # how to pretrain (default: `PETNET_RECIPE`)
+                     )->Path:
+    "The cached file of petnet body weights pretrained on the synthetic dog breeds (built once, on first use)"
+    recipe = {**PETNET_RECIPE, **(recipe or {})}
+    return cached_file('petnet-body', recipe, lambda dest: _pretrain_petnet(dest, recipe), suffix='.pth')
+
 # %% ../nbs/08_fine_tuning.ipynb #d3f30434
 def pets_items(path,          # a folder with `images/` (see `petnotes.synthpets.pets_path`)
                breeds=None    # keep only these breeds (default: all)
@@ -267,41 +267,6 @@ def pets_items(path,          # a folder with `images/` (see `petnotes.synthpets
     if breeds is None: return files
     label,keep = RegexLabeller(PETS_PATTERN),set(breeds)
     return [f for f in files if label(f) in keep]
-
-# %% ../nbs/08_fine_tuning.ipynb #d3f30435
-PETNET_RECIPE = dict(source='synthetic dog breeds', n_per_breed=100, seed=2024, synth_size=160, item_size=96,
-                     img_size=64, bs=64, epochs=5, lr_max=4e-3, widths=(32,64,128,256), version=2)
-
-def _source_loaders(d, recipe:dict):
-    "Generate the recipe's synthetic dog breeds in folder `d`, and their loaders"
-    from petnotes.labelling import DOG_BREEDS
-    from petnotes.synthpets import make_pets
-    from petnotes.data import pets_loaders
-    from petnotes.presizing import presizing_tfms
-    make_pets(d, breeds=DOG_BREEDS, n_per_breed=recipe['n_per_breed'], seed=recipe['seed'], size=recipe['synth_size'], progress=False)
-    set_seed(recipe['seed'])
-    item_tfm, batch_tfm = presizing_tfms(recipe['item_size'], recipe['img_size'])
-    return pets_loaders(d, item_tfm=item_tfm, batch_tfm=batch_tfm, bs=recipe['bs'], verbose=False)
-
-# %% ../nbs/08_fine_tuning.ipynb #d3f30436
-def _pretrain_petnet(dest:Path, recipe:dict):
-    "Generate the source set, train petnet on it with one-cycle, save the body's weights to `dest`"
-    t0 = time.time()
-    with tempfile.TemporaryDirectory() as d:
-        dls = _source_loaders(d, recipe)
-        t1 = time.time()
-        model = nn.Sequential(petnet_body(recipe['widths']), create_head(recipe['widths'][-1], len(dls.vocab)))
-        learn = Learner(model, dls, splitter=param_groups, metrics=error_rate, progress=False, log=False)
-        fit_one_cycle(learn, recipe['epochs'], recipe['lr_max'])
-    info = dict(generate_s=round(t1-t0, 1), train_s=round(time.time()-t1, 1), source_error=float(learn.recorder.values[-1][-1]))
-    torch.save({'body': model[0].state_dict(), 'info': info}, dest)
-
-# %% ../nbs/08_fine_tuning.ipynb #d3f30437
-def pretrained_petnet(recipe:dict=None # how to pretrain (default: `PETNET_RECIPE`)
-                     )->Path:
-    "The cached file of petnet body weights pretrained on the synthetic dog breeds (built once, on first use)"
-    recipe = {**PETNET_RECIPE, **(recipe or {})}
-    return cached_file('petnet-body', recipe, lambda dest: _pretrain_petnet(dest, recipe), suffix='.pth')
 
 def petnet_path(recipe:dict=None # how to pretrain (default: `PETNET_RECIPE`)
                )->Path:
@@ -319,22 +284,16 @@ class MixedPrecision(Callback):
     def before_fit(self):
         self.on = (self.learn.device.type == 'cuda') if self.enabled is None else self.enabled
         if self.on and self.channels_last: self.learn.model.to(memory_format=torch.channels_last)
-
-# %% ../nbs/08_fine_tuning.ipynb #02e6fd87
-@patch
-def before_batch(self:MixedPrecision):
-    "Channels-last images, and enter autocast for the forward pass and the loss"
-    if not self.on: return
-    if self.channels_last and self.learn.xb.ndim == 4: self.learn.xb = self.learn.xb.contiguous(memory_format=torch.channels_last)
-    self._ctx = torch.autocast(self.learn.device.type, dtype=self.dtype)
-    self._ctx.__enter__()
-
-@patch
-def after_loss(self:MixedPrecision):
-    "Leave autocast: the backward pass runs outside it, as PyTorch recommends"
-    if self._ctx is not None: self._ctx.__exit__(None, None, None); self._ctx = None
-
-MixedPrecision.after_batch = MixedPrecision.after_loss   # also if the batch was cancelled before the loss
+    def before_batch(self):
+        "Channels-last images, and enter autocast for the forward pass and the loss"
+        if not self.on: return
+        if self.channels_last and self.learn.xb.ndim == 4: self.learn.xb = self.learn.xb.contiguous(memory_format=torch.channels_last)
+        self._ctx = torch.autocast(self.learn.device.type, dtype=self.dtype)
+        self._ctx.__enter__()
+    def after_loss(self):
+        "Leave autocast: the backward pass runs outside it, as PyTorch recommends"
+        if self._ctx is not None: self._ctx.__exit__(None, None, None); self._ctx = None
+    after_batch = after_loss   # also if the batch was cancelled before the loss
 
 # %% ../nbs/08_fine_tuning.ipynb #707f3249
 def _schedule_problem(got, expected:tuple, n:int):
