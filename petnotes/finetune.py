@@ -8,7 +8,7 @@ __all__ = ['TORCHVISION_RESNETS', 'PETNET_ARCHS', 'NORM_TYPES', 'PETNET_RECIPE',
            'petnet_body', 'body_features', 'resnet_body', 'petnet_arch_body', 'create_model', 'param_groups',
            'learner_groups', 'freeze_to', 'freeze', 'unfreeze', 'cos_anneal', 'two_phase_cos', 'one_cycle', 'even_lrs',
            'discriminative_lrs', 'OneCycle', 'fit_one_cycle', 'fine_tune', 'pretrained_petnet', 'pets_items',
-           'petnet_path', 'MixedPrecision', 'check_one_cycle', 'check_discriminative_lrs']
+           'petnet_path', 'MixedPrecision', 'imagenet_weights_available', 'check_one_cycle', 'check_discriminative_lrs']
 
 # %% ../nbs/08_fine_tuning.ipynb #0f3df446
 import math, time, tempfile
@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np, torch, torch.nn.functional as F
 from torch import nn
 from .core import sizes, cached_file, cache_dir, cache_key, set_seed
+from .synthpets import host_reachable
 from .checking import Case, Mistake, CheckResult, run_check, one_line
 from .learner import Learner, Callback, error_rate
 
@@ -253,7 +254,8 @@ def pretrained_petnet(recipe:dict=None # how to pretrain (default: `PETNET_RECIP
                      )->Path:
     "The cached file of petnet body weights pretrained on the synthetic dog breeds (built once, on first use)"
     recipe = {**PETNET_RECIPE, **(recipe or {})}
-    return cached_file('petnet-body', recipe, lambda dest: _pretrain_petnet(dest, recipe), suffix='.pth')
+    return cached_file('petnet-body', recipe, lambda dest: _pretrain_petnet(dest, recipe), suffix='.pth',
+                       check=lambda f: torch.load(f, map_location='cpu', weights_only=True)['body'])   # a damaged file is built again
 
 # %% ../nbs/08_fine_tuning.ipynb #d3f30434
 def pets_items(path,          # a folder with `images/` (see `petnotes.synthpets.pets_path`)
@@ -294,6 +296,16 @@ class MixedPrecision(Callback):
         "Leave autocast: the backward pass runs outside it, as PyTorch recommends"
         if self._ctx is not None: self._ctx.__exit__(None, None, None); self._ctx = None
     after_batch = after_loss   # also if the batch was cancelled before the loss
+
+# %% ../nbs/08_fine_tuning.ipynb #13bf9f98
+def imagenet_weights_available(arch:str,         # a torchvision ResNet name, e.g. 'resnet18'
+                               timeout:float=3.0  # seconds to wait for the download server
+                              )->bool:
+    "Can `create_model(arch, pretrained=True)` have torchvision's ImageNet weights: in its cache, or from the network?"
+    import torchvision
+    from urllib.parse import urlparse
+    url = torchvision.models.get_model_weights(arch).DEFAULT.url
+    return (Path(torch.hub.get_dir())/'checkpoints'/Path(url).name).is_file() or host_reachable(urlparse(url).hostname, timeout=timeout)
 
 # %% ../nbs/08_fine_tuning.ipynb #707f3249
 def _schedule_problem(got, expected:tuple, n:int):
