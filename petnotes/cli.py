@@ -7,7 +7,7 @@ __all__ = ['make_parser', 'main']
 
 # %% ../nbs/workshop/07_cli.ipynb #1f2ea16a
 import os, sys, math, argparse, contextlib
-from importlib import metadata
+from . import __version__
 
 # %% ../nbs/workshop/07_cli.ipynb #722e7ca6
 def _arg(convert, ok, what:str):
@@ -19,13 +19,11 @@ def _arg(convert, ok, what:str):
         return v
     return parse
 
-# %% ../nbs/workshop/07_cli.ipynb #ddea87a4
 def _count(lo:int, why:str=''): return _arg(int, lambda v: v >= lo, f"must be an integer >= {lo}{why}")
 _lr = _arg(lambda s: 'auto' if s.strip().lower() == 'auto' else float(s), lambda v: v == 'auto' or 0 < v < math.inf,
            "must be 'auto' or a positive number")
 _fraction = _arg(float, lambda v: 0 < v < 1, "must be a number between 0 and 1")
 
-# %% ../nbs/workshop/07_cli.ipynb #98abb04c
 _EXIT_HELP = """exit status:
   0 done   1 unexpected failure (a bug)   2 bad command line   3 unusable images/labels
   4 not a usable petnotes model folder   5 training diverged   130 interrupted"""
@@ -38,7 +36,6 @@ _TRAIN_EXAMPLES = """examples:
 
 """ + _EXIT_HELP
 
-# %% ../nbs/workshop/07_cli.ipynb #04f3df59
 class _Labels(argparse.Action):
     "`--labels name`, `--labels folder` or `--labels csv FILE`: sets `labels` and `csv`"
     def __call__(self, parser, ns, values, option=None):
@@ -79,7 +76,6 @@ def _model_args(t):
     m.add_argument('--workers', type=_count(0), metavar='N', help="DataLoader worker processes (at most one per core)")
     m.add_argument('--threads', type=_count(0), metavar='N', help="PyTorch's CPU threads; 0: its own choice (default: the mode's)")
 
-# %% ../nbs/workshop/07_cli.ipynb #b86e05ec
 def _train_parser(sub, fmt):
     "The sub-command `petnotes train` and its options: data, model and training, output"
     t = sub.add_parser('train', formatter_class=fmt, epilog=_TRAIN_EXAMPLES, help='train a classifier and write it to --out',
@@ -91,7 +87,6 @@ def _train_parser(sub, fmt):
     o.add_argument('--force', action='store_true', help="replace --out even if it holds files that are not a petnotes model")
     o.add_argument('--quiet', action='store_true', help="no progress, only the summary and warnings")
 
-# %% ../nbs/workshop/07_cli.ipynb #bd9c1b9d
 def _predict_parser(sub, fmt):
     "The sub-command `petnotes predict` and its options"
     pr = sub.add_parser('predict', formatter_class=fmt, epilog=_EXIT_HELP, help='label images with a trained model',
@@ -104,15 +99,12 @@ def _predict_parser(sub, fmt):
     pr.add_argument('--json', action='store_true', help="print JSON instead of text")
     pr.add_argument('--device', metavar='cpu|cuda|mps', help="default: the best available")
 
-# %% ../nbs/workshop/07_cli.ipynb #7703bc00
 def make_parser()->argparse.ArgumentParser:
     "The `petnotes` command line: `train` and `predict`"
     fmt = argparse.RawDescriptionHelpFormatter
     p = argparse.ArgumentParser(prog='petnotes', formatter_class=fmt, epilog=_EXIT_HELP,
         description="Train an image classifier on a folder of labelled images, then predict with it.")
-    try: version = metadata.version('petnotes')
-    except metadata.PackageNotFoundError: version = 'unknown'
-    p.add_argument('--version', action='version', version=f'petnotes {version}')
+    p.add_argument('--version', action='version', version=f'petnotes {__version__}')
     sub = p.add_subparsers(dest='command', metavar='COMMAND', required=True)
     _train_parser(sub, fmt); _predict_parser(sub, fmt)
     return p
@@ -120,10 +112,9 @@ def make_parser()->argparse.ArgumentParser:
 # %% ../nbs/workshop/07_cli.ipynb #9cd9f3fe
 def _run(args, rank0:bool)->int:
     "Run the sub-command; every error becomes one line on stderr (rank 0's) and an exit code"
-    from petnotes import tool                      # the commands, and PyTorch with them: only when a command runs
-    from petnotes.core import terminate_as_interrupt
+    from petnotes import tool, core                # the commands, and PyTorch with them: only when a command runs
     try:
-        with terminate_as_interrupt(): (tool.train if args.command == 'train' else tool.predict)(args)
+        with core.terminate_as_interrupt(): (tool.train if args.command == 'train' else tool.predict)(args)
         sys.stdout.flush()
         return tool.EXIT_OK
     except tool.CliError as e:

@@ -8,7 +8,8 @@ __all__ = ['TORCHVISION_RESNETS', 'PETNET_ARCHS', 'NORM_TYPES', 'PETNET_RECIPE',
            'petnet_body', 'body_features', 'resnet_body', 'petnet_arch_body', 'create_model', 'param_groups',
            'learner_groups', 'freeze_to', 'freeze', 'unfreeze', 'cos_anneal', 'two_phase_cos', 'one_cycle', 'even_lrs',
            'discriminative_lrs', 'OneCycle', 'fit_one_cycle', 'fine_tune', 'pretrained_petnet', 'pets_items',
-           'petnet_path', 'MixedPrecision', 'imagenet_weights_available', 'check_one_cycle', 'check_discriminative_lrs']
+           'petnet_path', 'MixedPrecision', 'imagenet_weights_available', 'fit_schedule', 'PhaseHistory',
+           'lr_find_frozen', 'check_one_cycle', 'check_discriminative_lrs']
 
 # %% ../nbs/08_fine_tuning.ipynb #0f3df446
 import math, time, tempfile
@@ -306,6 +307,42 @@ def imagenet_weights_available(arch:str,         # a torchvision ResNet name, e.
     from urllib.parse import urlparse
     url = torchvision.models.get_model_weights(arch).DEFAULT.url
     return (Path(torch.hub.get_dir())/'checkpoints'/Path(url).name).is_file() or host_reachable(urlparse(url).hostname, timeout=timeout)
+
+# %% ../nbs/08_fine_tuning.ipynb #4ca7a242
+def fit_schedule(n_train:int,       # training pictures
+                 bs:int,            # the batch size one would use on a large data set
+                 epochs:int,        # the unfrozen epochs one would use
+                 freeze_epochs:int, # the frozen ones
+                 min_steps:int      # optimiser steps to take at least
+                )->tuple:
+    "`(bs, epochs)` fitted to `n_train` pictures: at least 4 batches an epoch and `min_steps` steps in all"
+    bs = min(bs, max(2, 2**int(math.log2(max(2, n_train//4)))))
+    return bs, max(epochs, math.ceil(min_steps/max(1, n_train//bs)) - freeze_epochs)
+
+class PhaseHistory(Callback):
+    "One row per epoch over the fits of `fine_tune`, with its phase (frozen, unfrozen); `show` says when a phase starts"
+    order = 60
+    def __init__(self, show=None): self.rows,self.show = [],show
+    def before_fit(self):
+        self.phase = 'frozen' if any(not p.requires_grad for p in self.learn.model.parameters()) else 'unfrozen'
+        if self.show: self.show(f"{self.phase}: " + ('the new head learns, the pretrained body is frozen' if self.phase == 'frozen'
+                                 else 'every layer learns, at discriminative learning rates') + f" ({self.learn.n_epoch} epochs)")
+    def after_epoch(self):
+        rec = self.learn.recorder
+        if rec.values: self.rows.append({'phase': self.phase, **{k: round(float(v), 6) for k,v in zip(rec.metric_names[1:-1], rec.values[-1])}})
+    def to_csv(self, fn):
+        "The rows as a CSV file: epoch, phase, losses, metrics"
+        cols = list(dict.fromkeys(k for r in self.rows for k in r))
+        Path(fn).write_text('\n'.join([','.join(['epoch', *cols])] + [','.join([str(i), *(str(r.get(k, '')) for k in cols)]) for i,r in enumerate(self.rows)]) + '\n')
+
+def lr_find_frozen(learn, num_it:int=100)->tuple:
+    "`(valley, (lrs, losses, the valley's point))`: the finder with the body frozen, as after fastai's `vision_learner`"
+    from petnotes.lr_finder import lr_find, valley, suggest_lrs
+    freeze(learn)
+    try: res = lr_find(learn, num_it=num_it, show_plot=False, suggest_funcs=(valley,))
+    finally: unfreeze(learn)
+    lrs,losses = list(learn.recorder.lrs),[float(l) for l in learn.recorder.losses]
+    return float(res.valley), (lrs, losses, (suggest_lrs(lrs, losses, num_it, (valley,))[1] or [None])[0])
 
 # %% ../nbs/08_fine_tuning.ipynb #707f3249
 def _schedule_problem(got, expected:tuple, n:int):

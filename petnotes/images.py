@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['IMAGE_EXTENSIONS', 'SPLIT_NAMES', 'FileList', 'image_files', 'image_folder', 'split_folders', 'open_image',
-           'draft_jpeg', 'to_rgb', 'load_rgb', 'ImageCheck', 'check_images']
+           'draft_jpeg', 'to_rgb', 'load_rgb', 'ImageCheck', 'printable', 'some', 'check_images']
 
 # %% ../nbs/workshop/01_images.ipynb #e9386f08
 import os, warnings
@@ -145,12 +145,19 @@ class ImageCheck:
     def __init__(self, good, bad, notes): self.good,self.bad,self.notes = good,bad,notes
     def __repr__(self):
         lines = [f"{len(self.good)} usable images, {len(self.bad)} skipped"]
-        lines += [f"  skipped {_shown(f)}: {r}" for f,r in self.bad.items()]
-        lines += [f"  note    {_shown(f)}: {r}" for f,r in self.notes.items()]
+        lines += [f"  skipped {printable(f.name)}: {r}" for f,r in self.bad.items()]
+        lines += [f"  note    {printable(f.name)}: {r}" for f,r in self.notes.items()]
         return '\n'.join(lines)
 
 # %% ../nbs/workshop/01_images.ipynb #20f97730
-def _shown(f:Path)->str: return f.name.encode('utf-8', 'backslashreplace').decode()  # printable even if not valid UTF-8
+def printable(x)->str:
+    "`str(x)` that can be printed, even a file name that is not valid UTF-8 (its odd bytes as `\\x..`)"
+    return str(x).encode('utf-8', 'backslashreplace').decode()
+
+def some(names, n:int=3)->str:
+    "The first `n` of `names`, printable, and how many more: 'a, b, c and 4 more'"
+    names = [printable(x) for x in names]
+    return ', '.join(names[:n]) + (f' and {len(names)-n} more' if len(names) > n else '')
 
 _CHECKED = {}  # (file, bytes, mtime) -> (reason or None, mode, size): each file version is decoded once per process
 

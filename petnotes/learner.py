@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['EVENTS', 'ACC_SECTION', 'ACC_MISTAKES', 'simple_cnn', 'CancelFitException', 'CancelEpochException',
            'CancelTrainException', 'CancelValidException', 'CancelBatchException', 'Callback', 'accuracy', 'error_rate',
-           'SmoothedLoss', 'Recorder', 'adamw', 'sgd', 'Learner', 'ProgressCallback', 'check_accuracy']
+           'SmoothedLoss', 'Recorder', 'adamw', 'sgd', 'Learner', 'ProgressCallback', 'NonFiniteLoss',
+           'StopOnNonFinite', 'check_accuracy']
 
 # %% ../nbs/06_learner.ipynb #de36e482
 import sys, math, re, time, contextlib
@@ -446,6 +447,16 @@ def load(self:Learner, file,          # as for `save`
         if self.opt is None: self.create_opt()
         self.opt.load_state_dict(state['opt'])
     return self
+
+# %% ../nbs/06_learner.ipynb #79e706d3
+class NonFiniteLoss(ArithmeticError):
+    "Training stopped at a loss that is infinite or NaN"
+
+class StopOnNonFinite(Callback):
+    "Stop `fit` at the first NaN or infinite training loss, with a `NonFiniteLoss` that says where"
+    def after_loss(self):
+        if self.learn.training and not torch.isfinite(self.learn.loss).all(): raise NonFiniteLoss(
+            f"the loss became {float(self.learn.loss.detach())} (epoch {self.learn.epoch+1}, batch {self.learn.iter+1})")
 
 # %% ../nbs/06_learner.ipynb #88b495ce
 def _accuracy_inputs()->list:

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['MODEL_FORMAT', 'META_TYPES', 'ModelError', 'check_meta', 'model_meta', 'is_model_folder', 'recover_save',
-           'NotAModelFolder', 'check_dest', 'users_files', 'SavedModel', 'save_model', 'Predictor', 'load_model',
-           'describe_model']
+           'NotAModelFolder', 'check_dest', 'users_files', 'SavedModel', 'nonfinite', 'save_model', 'Predictor',
+           'load_model', 'describe_model']
 
 # %% ../nbs/workshop/04_model_folder.ipynb #f2a84c9e
 import glob, json, math, numbers, os, pickle, shutil, tempfile, uuid, warnings
@@ -133,17 +133,20 @@ def check_dest(dest,                      # the model folder about to be written
     if dest.is_dir() and any(dest.iterdir()) and not is_model_folder(dest) and not force:
         raise NotAModelFolder(f"{dest} is a folder with other files and no petnotes model; it would be "
                               f"replaced whole (its files deleted): pass force=True to do that, or choose another folder")
+    parent = next(p for p in dest.absolute().parents if p.exists())
+    if not os.access(parent, os.W_OK | os.X_OK): raise PermissionError(f"{dest}: cannot write in {parent}")
 
 # %% ../nbs/workshop/04_model_folder.ipynb #c0e877e6
-def _free_mb(folder:Path)->float: return shutil.disk_usage(folder).free/2**20
+def _disk(folder:Path)->str:
+    "The free space on the disk that holds `folder`, and where that disk is mounted"
+    mount = next(p for p in [folder.absolute(), *folder.absolute().parents] if os.path.ismount(p))
+    return f"{shutil.disk_usage(folder).free/2**20:.0f} MB free there, on the disk mounted at {mount}"
 
-def _write(tmp:Path, model, meta:dict, extras:dict)->dict:
-    "Write the model folder's files into `tmp`, `preprocessing.json` last, listing them; `{name: reason}` for the extras that failed"
+def _write(tmp:Path, model, meta:dict, extras:dict, skipped:dict)->dict:
+    "Write the model folder's files into `tmp`, `preprocessing.json` last, listing them; `skipped` gets `{name: reason}` for extras that failed"
     try: torch.save({k: v.detach().cpu() for k,v in model.state_dict().items()}, tmp/meta['weights'])
     except Exception as e:   # PyTorch says a failed write with a RuntimeError: say which file, where, and the free space
-        raise OSError(f"could not write {meta['weights']} in {tmp.parent} ({' '.join(str(e).split())[:120]}); "
-                      f"{_free_mb(tmp.parent):.0f} MB free there") from None
-    skipped = {}
+        raise OSError(f"could not write {meta['weights']} in {tmp.parent} ({' '.join(str(e).split())[:120]}); {_disk(tmp.parent)}") from None
     for name,writer in extras.items():
         if not _plain_name(name) or (tmp/name).exists(): skipped[name] = "not a new plain file name"; continue
         try: writer(tmp/name)
@@ -173,13 +176,13 @@ def users_files(folder:Path)->list:
 
 _OURS = ('model.pth', 'preprocessing.json', 'report.json', 'history.csv', 'lr_find.png', 'confusion_matrix.png')   # before the list
 
-def _write_and_publish(dest:Path, model, meta:dict, extras:dict)->tuple:
+def _write_and_publish(dest:Path, model, meta:dict, extras:dict, skipped:dict)->tuple:
     "Write the folder as a temporary sibling of `dest` with the user's files of the old one, then make it `dest`; `(skipped, kept)`"
     dest.parent.mkdir(parents=True, exist_ok=True)
     kept = users_files(dest) if is_model_folder(dest) else []
     tmp = Path(tempfile.mkdtemp(prefix=f'.{dest.name}.tmp-', dir=dest.parent))
     try:
-        skipped = _write(tmp, model, meta, {n: w for n,w in extras.items() if n not in kept})
+        _write(tmp, model, meta, {n: w for n,w in extras.items() if n not in kept}, skipped)
         for n in kept: (shutil.copytree if (dest/n).is_dir() else shutil.copy2)(dest/n, tmp/n)
         _publish(tmp, dest)
     finally: shutil.rmtree(tmp, ignore_errors=True)   # gone already if published
@@ -194,18 +197,23 @@ class SavedModel(NamedTuple):
     def __fspath__(self): return str(self.path)   # `Path(saved)`, `os.fspath(saved)`: the folder
 
 # %% ../nbs/workshop/04_model_folder.ipynb #0d110056
+def nonfinite(state:dict)->list:
+    "The names of the floating-point tensors in `state` (a `state_dict`) that hold NaN or infinite values"
+    return [k for k,v in state.items() if v.is_floating_point() and not torch.isfinite(v).all()]
+
 def save_model(model,             # a `nn.Module`, or anything with `.model` (a `Learner`)
                dest,              # the model folder to write
                meta:dict,         # `model_meta(...)`
                extras:dict=None,  # `{file name: writer(path)}` for more files (plots, a report); one that raises is skipped
-               force:bool=False   # replace a non-empty folder that is not a petnotes model
+               force:bool=False,  # replace a non-empty folder that is not a petnotes model
+               skipped:dict=None  # a dict to fill with `{name: reason}` for each extra that fails, as they fail (a later extra can read it)
               )->SavedModel:
     "Write `dest/model.pth` (weights only) and `dest/preprocessing.json`, all or nothing; files of the user's in an old model folder stay"
     dest,meta,model = Path(dest),check_meta(meta, where='save_model'),getattr(model, 'model', model)
-    bad = [k for k,v in model.state_dict().items() if v.is_floating_point() and not torch.isfinite(v).all()]
-    if bad: raise ModelError(f"save_model: {len(bad)} tensors hold NaN or infinite values (e.g. {bad[0]}): a run that diverged is not saved")
+    if bad := nonfinite(model.state_dict()): raise ModelError(f"save_model: {len(bad)} tensors hold NaN or infinite values (e.g. {bad[0]}): a run that diverged is not saved")
     recover_save(dest); check_dest(dest, force)
-    return SavedModel(dest, *_write_and_publish(dest, model, meta, extras or {}))
+    skipped = {} if skipped is None else skipped
+    return SavedModel(dest, *_write_and_publish(dest, model, meta, extras or {}, skipped))
 
 # %% ../nbs/workshop/04_model_folder.ipynb #ba0f7476
 class Predictor:
@@ -278,7 +286,7 @@ def _read_weights(wf:Path)->dict:
                                             f"{type(e).__name__}: {str(e).strip()[:80]})") from None
     if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k,v in state.items()):
         raise ModelError(f"{wf} holds a {type(state).__name__}, not a state dict of tensors")
-    bad = [k for k,v in state.items() if v.is_floating_point() and not torch.isfinite(v).all()]
+    bad = nonfinite(state)
     if bad: raise ModelError(f"{wf}: {len(bad)} tensors hold NaN or infinite values (e.g. {bad[0]}): the run that wrote it diverged")
     return state
 

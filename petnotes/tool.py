@@ -5,29 +5,30 @@
 # %% auto #0
 __all__ = ['EXIT_OK', 'EXIT_FAILED', 'EXIT_USAGE', 'EXIT_BAD_DATA', 'EXIT_BAD_MODEL', 'EXIT_DIVERGED', 'EXIT_INTERRUPTED',
            'SAFE_LR', 'CliError', 'data_folder', 'find_images', 'label_images', 'settings', 'own_body', 'fit_sizes',
-           'check_out', 'drop_unreadable', 'load_data', 'build_model', 'make_learner', 'choose_lr', 'fit', 'evaluate',
-           'write_run', 'train', 'predict']
+           'check_out', 'drop_unreadable', 'load_data', 'make_learner', 'choose_lr', 'fit', 'evaluate', 'write_run',
+           'train', 'predict']
 
-# %% ../nbs/workshop/06_tool.ipynb #445a8be5
+# %% ../nbs/workshop/06_tool.ipynb #2f31b7f7
 import os, re, sys, json, time, math
-from datetime import datetime
+from functools import partial
 from pathlib import Path
 import torch
 from .core import Sizes, sizes, set_seed, loader_workers, versions, ticking
-from .images import image_folder, image_files, check_images, IMAGE_EXTENSIONS
+from .images import image_folder, image_files, check_images, IMAGE_EXTENSIONS, printable, some
 from .labelling import PETS_PATTERN, RegexLabeller, FolderLabeller, TableLabeller, label_files
 from .synthpets import pets_path
 from .data import pets_loaders, split_files, split_layout, split_problems
 from .presizing import presizing_tfms
 from .losses import cross_entropy
-from .learner import Learner, Callback, error_rate
-from .lr_finder import lr_find, valley, suggest_lrs, plot_lr_find
-from .finetune import create_model, param_groups, fine_tune, freeze, unfreeze, pretrained_petnet, petnet_path, PETNET_ARCHS, imagenet_weights_available
+from .learner import Learner, error_rate, StopOnNonFinite, NonFiniteLoss
+from .lr_finder import plot_lr_find
+from .finetune import (create_model, param_groups, fine_tune, pretrained_petnet, PETNET_ARCHS, imagenet_weights_available,
+                               fit_schedule, PhaseHistory, lr_find_frozen)
 from .interpret import confusion_matrix, confusion_summary, plot_confusion_matrix
-from .model_folder import model_meta, save_model, load_model, check_dest, is_model_folder, describe_model, ModelError, NotAModelFolder
+from .model_folder import nonfinite, model_meta, save_model, load_model, check_dest, is_model_folder, describe_model, ModelError, NotAModelFolder
 from .distributed import device_named, init_distributed, ddp, shard, gather_lists, sum_across, broadcast_value, sync_from_rank0, replicas_equal
 
-# %% ../nbs/workshop/06_tool.ipynb #e5514fc2
+# %% ../nbs/workshop/06_tool.ipynb #4b97cd22
 EXIT_OK          = 0    # done
 EXIT_FAILED      = 1    # something unexpected went wrong (a bug: PETNOTES_DEBUG=1 shows the traceback)
 EXIT_USAGE       = 2    # the command line (or PETNOTES_MODE / PETNOTES_SIZES) is wrong: argparse's convention
@@ -40,18 +41,9 @@ class CliError(Exception):
     "A problem with the user's input: shown as one line, and the process exits with `code`"
     def __init__(self, msg:str, code:int=EXIT_BAD_DATA): super().__init__(msg); self.code = code
 
-def _shown(x)->str: return str(x).encode('utf-8', 'backslashreplace').decode()   # printable, even a name that is not valid UTF-8
-def _some(names, n:int=3)->str:
-    "'a, b, c and 4 more'"
-    names = [_shown(x) for x in names]
-    return ', '.join(names[:n]) + (f' and {len(names)-n} more' if len(names) > n else '')
-
-# %% ../nbs/workshop/06_tool.ipynb #ebd2f2ae
-def data_folder(source:str|None, # 'synthetic', 'oxford', a folder, or None for the mode's default
-                sz=None,         # the sizes (default `sizes()`)
-                show=print       # where to say that the pets are being drawn
-               )->Path:
-    "The folder that `--data` names (drawing or downloading the pets if needed)"
+# %% ../nbs/workshop/06_tool.ipynb #4c064d8e
+def data_folder(source:str|None, sz=None, show=print)->Path:
+    "The folder `--data` names: 'synthetic' or 'oxford' (drawn or downloaded once, said through `show`), a folder, or `None`: the mode's pets"
     sz = sz or sizes(); source = sz.data if source is None else source
     if not str(source).strip(): raise CliError("--data '': no folder named; give a folder of images, 'synthetic' or 'oxford'", EXIT_USAGE)
     if source in ('synthetic', 'oxford'):
@@ -66,11 +58,9 @@ def data_folder(source:str|None, # 'synthetic', 'oxford', a folder, or None for 
 
 def find_images(folder:Path, exclude=())->list:
     "The workshop's `image_files` of `folder`, but for `exclude`d folders; a `CliError` if there are none"
-    files = image_files(folder, exclude=exclude)
-    if not files: raise CliError(f"no images ({'/'.join(e[1:] for e in IMAGE_EXTENSIONS)}) in {folder}")
+    if not (files := image_files(folder, exclude=exclude)): raise CliError(f"no images ({'/'.join(e[1:] for e in IMAGE_EXTENSIONS)}) in {folder}")
     return files
 
-# %% ../nbs/workshop/06_tool.ipynb #de9dd442
 def _labels_source(args, folder:Path, out:Path)->tuple:
     "`(files, labeller, splitter, test files, how they are labelled)` from `--labels` and the folder's layout"
     if args.labels == 'csv':
@@ -90,14 +80,14 @@ def _labels_source(args, folder:Path, out:Path)->tuple:
 def label_images(files, label, how:str, folder:Path, skip_unlabelled:bool=False)->tuple:
     "`(files, labels, unlabelled)`: lesson 01's `label_files`; nothing, some or one class labelled is a `CliError`"
     files,found,bad = label_files(files, label); bad = [f.relative_to(folder) for f in bad]
-    if not files: raise CliError(f"none of the {len(bad)} images in {folder} is {how} (e.g. {_some(bad)})")
-    if bad and not skip_unlabelled: raise CliError(f"{len(bad)} of {len(files)+len(bad)} images are not {how}: {_some(bad, 5)} "
+    if not files: raise CliError(f"none of the {len(bad)} images in {folder} is {how} (e.g. {some(bad)})")
+    if bad and not skip_unlabelled: raise CliError(f"{len(bad)} of {len(files)+len(bad)} images are not {how}: {some(bad, 5)} "
                                                    f"(pass --skip-unlabelled to train on the other {len(files)})")
     if len(set(found)) < 2: raise CliError(f"all {len(files)} labelled images in {folder} have the same label "
                                            f"{found[0]!r}: a classifier needs at least two classes")
     return files, found, bad
 
-# %% ../nbs/workshop/06_tool.ipynb #5043cf01
+# %% ../nbs/workshop/06_tool.ipynb #1d60b071
 def settings(args, **more)->tuple:
     "`(sizes, ctx)`: the mode's sizes with the command line's values (and `more`), and who this process is"
     given = dict(arch=args.arch, pretrained=args.pretrained, img_size=args.size, epochs=args.epochs, bs=args.bs,
@@ -112,22 +102,20 @@ def own_body(args, sz, show=print):
     "The sizes for a folder of your own: an ImageNet body (`own_arch`, `own_img_size`), or petnet where ImageNet's weights cannot be had"
     if args.arch or not sz.pretrained or args.data in (None, 'synthetic', 'oxford'): return sz
     if not imagenet_weights_available(sz.own_arch):
-        cache = str(Path(torch.hub.get_dir())/'checkpoints').replace(str(Path.home()), '~')
-        show(f"ImageNet weights for {sz.own_arch} cannot be had here (no network, and not in {cache}): using petnet, "
+        show(f"ImageNet weights for {sz.own_arch} cannot be had here (no network, and not in {Path(torch.hub.get_dir())/'checkpoints'}): using petnet, "
              "pretrained on the course's cartoon pets; it knows far less about photos, so expect more errors")
         return sz
     return settings(args, arch=sz.own_arch, **({} if args.size else dict(img_size=sz.own_img_size)))[0]
 
 def fit_sizes(args, sz, n_train:int)->tuple:
-    "`(sizes, why)`: the batch size and epochs fitted to `n_train` training pictures where the command line leaves them"
-    given = lambda k: getattr(args, k) or k in sz._from_env   # the command line, or PETNOTES_SIZES
-    bs = sz.bs if given('bs') else min(sz.bs, max(2, 2**int(math.log2(max(2, n_train//4)))))   # at least 4 batches an epoch
-    epochs = sz.epochs if given('epochs') else max(sz.epochs, math.ceil(sz.min_steps/max(1, n_train//bs)) - sz.freeze_epochs)
+    "`(sizes, why)`: lesson 08's `fit_schedule` of the batch size and epochs where neither the command line nor PETNOTES_SIZES sets them"
+    fitted = fit_schedule(n_train, sz.bs, sz.epochs, sz.freeze_epochs, sz.min_steps)
+    bs,epochs = (sz[k] if getattr(args, k) or k in sz._from_env else v for k,v in zip(('bs', 'epochs'), fitted))
     if (bs, epochs) == (sz.bs, sz.epochs): return sz, None
     return Sizes(sz.mode, **{**dict(sz), 'bs': bs, 'epochs': epochs}), (f"batch size {bs} and {sz.freeze_epochs}+{epochs} epochs for {n_train} "
         f"training pictures: at least 4 batches an epoch and {sz.min_steps} optimiser steps (--bs and --epochs choose them)")
 
-# %% ../nbs/workshop/06_tool.ipynb #33e185cc
+# %% ../nbs/workshop/06_tool.ipynb #7f61975e
 def check_out(out:str, source:Path, force:bool=False, show=print)->Path:
     "`--out` as an absolute path, checked before training: outside the data, creatable, not a folder of other files; a model there is said"
     out = Path(out).expanduser().absolute()
@@ -137,34 +125,30 @@ def check_out(out:str, source:Path, force:bool=False, show=print)->Path:
     except NotAModelFolder: raise CliError(f"--out {out} holds other files and no petnotes model; it would be replaced whole "
                                            f"(its files deleted): pass --force to do that, or choose another folder", EXIT_USAGE) from None
     except (OSError, ValueError) as e: raise CliError(f"--out: {e}", EXIT_USAGE) from None
-    parent = next(p for p in out.parents if p.exists())
-    if not os.access(parent, os.W_OK | os.X_OK): raise CliError(f"--out {out}: cannot write in {parent}", EXIT_USAGE)
     if is_model_folder(out): show(f"{out} holds a model ({describe_model(out)}): this run replaces it when it succeeds (files of yours in it stay)")
     return out
 
-# %% ../nbs/workshop/06_tool.ipynb #5144c541
 def drop_unreadable(files:list, labels:list, ctx=None)->tuple:
     "`(files, labels, unreadable)`: drop the files `check_images` cannot load (each process checks its share), say which"
     bad = dict(gather_lists([(str(f), why) for f,why in check_images(shard(files, ctx), min_size=0).bad.items()], ctx))
     keep = [(f,l) for f,l in zip(files, labels) if str(f) not in bad]
-    if not keep: raise CliError(f"none of the {len(files)} images can be read (e.g. {_some(sorted(Path(f).name for f in bad))}: {next(iter(bad.values()))})")
+    if not keep: raise CliError(f"none of the {len(files)} images can be read (e.g. {some(sorted(Path(f).name for f in bad))}: {next(iter(bad.values()))})")
     return [f for f,_ in keep], [l for _,l in keep], {Path(f): why for f,why in sorted(bad.items())}
 
 def _usable(args, ctx, folder:Path, out:Path, warn=print)->dict:
     "The labelled, readable images of `folder`, their labels, split and test set; each kind of skip said, counted and named"
     listed,label,splitter,test,how = _labels_source(args, folder, out)
-    if listed.skipped: warn(f"skipping {len(listed.skipped)} odd file(s): {_some(f'{f.name} ({why})' for f,why in listed.skipped.items())}")
+    if listed.skipped: warn(f"skipping {len(listed.skipped)} odd file(s): {some(f'{f.name} ({why})' for f,why in listed.skipped.items())}")
     files,labels,unlabelled = label_images(listed, label, how, folder, args.skip_unlabelled)
-    if unlabelled: warn(f"skipping {len(unlabelled)} unlabelled image(s): {_some(unlabelled)}")
+    if unlabelled: warn(f"skipping {len(unlabelled)} unlabelled image(s): {some(unlabelled)}")
     files,labels,unreadable = drop_unreadable(files, labels, ctx)
-    if unreadable: warn(f"skipping {len(unreadable)} unreadable image(s): {_some(f.relative_to(folder) for f in unreadable)}")
+    if unreadable: warn(f"skipping {len(unreadable)} unreadable image(s): {some(f.relative_to(folder) for f in unreadable)}")
     test,test_labels,_ = label_files(test, label)
-    rel = lambda f: _shown(Path(f).relative_to(folder))
+    rel = lambda f: printable(Path(f).relative_to(folder))
     return dict(files=files, labels=labels, splitter=splitter, how=how, test=test, test_labels=test_labels,
-                skipped=dict(odd={rel(f): why for f,why in listed.skipped.items()}, unlabelled=[_shown(f) for f in unlabelled],
+                skipped=dict(odd={rel(f): why for f,why in listed.skipped.items()}, unlabelled=[printable(f) for f in unlabelled],
                              unreadable={rel(f): why for f,why in unreadable.items()}))
 
-# %% ../nbs/workshop/06_tool.ipynb #0de17a7c
 def load_data(args, sz, ctx, d:dict, warn=print)->tuple:
     "`(sizes, data)`: lesson 02's loaders (lesson 03's presizing) of the usable images `d`, with the batch size and epochs fitted to them"
     if not d['splitter'] and int(args.valid_pct*len(d['files'])) < 1:
@@ -183,36 +167,10 @@ def load_data(args, sz, ctx, d:dict, warn=print)->tuple:
     except ValueError as e: raise CliError(str(e)) from None
     d['valid'], d['label_of'] = valid, label_of   # the whole validation set, for the report
     unknown = sorted({label_of[f] for f in d['test']} - set(d['dls'].vocab))
-    if unknown: warn(f"warning: the test folder has classes the model is not trained on ({_some(unknown)}): their pictures are not scored")
+    if unknown: warn(f"warning: the test folder has classes the model is not trained on ({some(unknown)}): their pictures are not scored")
     return sz, d
 
-# %% ../nbs/workshop/06_tool.ipynb #c632145a
-def build_model(arch:str, n_out:int, pretrained:bool):
-    "Lesson 08's `create_model`: a (pretrained) body and a new head with `n_out` outputs; bad names are a usage error"
-    try: return create_model(arch, n_out, pretrained)
-    except ValueError as e: raise CliError(f"--arch: {e}", EXIT_USAGE) from None
-    except RuntimeError as e: raise CliError(f"{e} (on the command line: --no-pretrained or --mode quick)", EXIT_FAILED) from None
-
-class _History(Callback):
-    "Every epoch's row over the fits of `fine_tune`, with its phase; `show` says when a phase starts"
-    order = 60
-    def __init__(self, show): self.rows,self.show = [],show
-    def before_fit(self):
-        self.phase = 'frozen' if any(not p.requires_grad for p in self.learn.model.parameters()) else 'unfrozen'
-        self.show(f"{self.phase}: " + ('the new head learns, the pretrained body is frozen' if self.phase == 'frozen' else
-                                      'every layer learns, at discriminative learning rates') + f" ({self.learn.n_epoch} epochs)")
-    def after_epoch(self):
-        rec = self.learn.recorder
-        if rec.values: self.rows.append({'phase': self.phase, **{k: round(float(v), 6) for k,v in zip(rec.metric_names[1:-1], rec.values[-1])}})
-
-class _StopOnNonFinite(Callback):
-    "Stop the run at a NaN or infinite training loss, with a message and `EXIT_DIVERGED`"
-    def after_loss(self):
-        if self.learn.training and not torch.isfinite(self.learn.loss).all(): raise CliError(
-            f"training stopped: the loss became {float(self.learn.loss.detach())} (epoch {self.learn.epoch+1}, batch "
-            f"{self.learn.iter+1}); nothing was saved. Try a lower --lr", EXIT_DIVERGED)
-
-# %% ../nbs/workshop/06_tool.ipynb #38552153
+# %% ../nbs/workshop/06_tool.ipynb #5e54e772
 def make_learner(net, dls, ctx, quiet:bool=False, cbs=()):
     "Lesson 06's `Learner` with lesson 05's `cross_entropy` and lesson 08's `param_groups`; progress on rank 0 only"
     show = ctx.is_main and not quiet
@@ -224,14 +182,8 @@ SAFE_LR = 1e-3   # the rate a run falls back to when the finder finds no valley:
 def choose_lr(args, sz, model, dls, ctx, show=print)->tuple:
     "`(lr, (lrs, losses, valley point) or None)`: `--lr`, or lesson 07's valley with the body frozen, found on rank 0 and sent to all"
     if args.lr != 'auto': return args.lr, None
-    lr = curve = None
-    if ctx.is_main:  # the finder runs on rank 0 alone (on the plain model: no collective), the others wait
-        show(f"finding the learning rate ({sz.lr_find_iters} batches, the pretrained body frozen)")
-        learn = make_learner(model, dls, ctx, quiet=True); freeze(learn)
-        try: res = lr_find(learn, num_it=sz.lr_find_iters, show_plot=False, suggest_funcs=(valley,))
-        finally: unfreeze(learn)  # DDP must see every parameter trainable when it wraps the model
-        lrs,losses = list(learn.recorder.lrs),[float(l) for l in learn.recorder.losses]
-        lr,curve = float(res.valley), (lrs, losses, (suggest_lrs(lrs, losses, sz.lr_find_iters, (valley,))[1] or [None])[0])
+    show(f"finding the learning rate ({sz.lr_find_iters} batches, the pretrained body frozen)")   # rank 0 alone runs it, on the plain model:
+    lr,curve = lr_find_frozen(make_learner(model, dls, ctx, quiet=True), sz.lr_find_iters) if ctx.is_main else (None, None)   # the others wait
     lr = broadcast_value(lr, ctx)
     dls.train.set_epoch(0)  # the finder drew batches on rank 0 only: every process restarts the same shuffles
     if math.isfinite(lr): show(f"learning rate: {lr:.2e} (lr_find valley)"); return lr, curve
@@ -240,15 +192,15 @@ def choose_lr(args, sz, model, dls, ctx, show=print)->tuple:
     return SAFE_LR, curve
 
 def fit(model, dls, lr:float, sz, ctx, quiet:bool=False, show=print)->list:
-    "Lesson 08's `fine_tune`, in `DistributedDataParallel` when several processes train; every epoch's row; never a NaN model"
-    history = _History(show)
-    learn = make_learner(ddp(model, ctx) if ctx.distributed else model, dls, ctx, quiet, cbs=[history, _StopOnNonFinite()])
-    fine_tune(learn, sz.epochs, base_lr=lr, freeze_epochs=sz.freeze_epochs)
-    bad = [k for k,v in model.state_dict().items() if v.is_floating_point() and not torch.isfinite(v).all()]
-    if bad: raise CliError(f"training diverged: {len(bad)} weight tensors hold NaN or inf (e.g. {bad[0]}); nothing was saved. Try a lower --lr", EXIT_DIVERGED)
-    return history.rows
+    "Lesson 08's `fine_tune`, in `DistributedDataParallel` when several processes train; every epoch's row; a NaN model is an error"
+    history = PhaseHistory(show)
+    learn = make_learner(ddp(model, ctx) if ctx.distributed else model, dls, ctx, quiet, cbs=[history, StopOnNonFinite()])
+    try: fine_tune(learn, sz.epochs, base_lr=lr, freeze_epochs=sz.freeze_epochs)
+    except NonFiniteLoss as e: raise CliError(f"training stopped: {e}; nothing was saved. Try a lower --lr", EXIT_DIVERGED) from None
+    if bad := nonfinite(model.state_dict()): raise CliError(f"training diverged: {len(bad)} weight tensors hold NaN or inf (e.g. {bad[0]}); nothing was saved. Try a lower --lr", EXIT_DIVERGED)
+    return history
 
-# %% ../nbs/workshop/06_tool.ipynb #1c85662d
+# %% ../nbs/workshop/06_tool.ipynb #897c0c67
 def evaluate(model, dl, vocab:list, ctx)->dict:
     "Lesson 09's `confusion_matrix` over this process's shard of `dl`, summed over the processes, and what follows"
     sync_from_rank0(model, ctx)
@@ -256,90 +208,72 @@ def evaluate(model, dl, vocab:list, ctx)->dict:
     cm = sum_across(torch.as_tensor(confusion_matrix(preds.cpu(), targs.cpu(), len(vocab))).to(ctx.device), ctx).cpu()
     return dict(**confusion_summary(cm.numpy(), vocab), confusion_matrix=cm.tolist())
 
-# %% ../nbs/workshop/06_tool.ipynb #dd53d229
+# %% ../nbs/workshop/06_tool.ipynb #4df2f1eb
 def _plot_lr_find(lrs, losses, point, fn):
     "Lesson 07's `plot_lr_find`, the valley marked, saved to `fn`"
     from matplotlib.figure import Figure
-    fig = Figure(figsize=(6, 4))
-    plot_lr_find(lrs, losses, suggestions={'valley': point} if point else None, ax=fig.subplots())
-    fig.tight_layout(); fig.savefig(fn)
+    ax = Figure(figsize=(6, 4)).subplots()
+    plot_lr_find(lrs, losses, suggestions={'valley': point} if point else None, ax=ax); ax.figure.savefig(fn, bbox_inches='tight')
 
 def _plot_confusion(cm, vocab, fn):
     "Lesson 09's `plot_confusion_matrix`, saved to `fn`"
     import matplotlib.pyplot as plt
     fig = plot_confusion_matrix(torch.tensor(cm).numpy(), vocab); fig.savefig(fn); plt.close(fig)
 
-def _history_csv(rows, fn):
-    "One row per epoch: its phase, losses and error rate"
-    cols = list(dict.fromkeys(k for r in rows for k in r))
-    fn.write_text('\n'.join([','.join(['epoch', *cols])] + [','.join([str(i), *(str(r.get(c, '')) for c in cols)]) for i,r in enumerate(rows)]) + '\n')
-
-# %% ../nbs/workshop/06_tool.ipynb #f9374e16
-def write_run(out:Path, model, meta:dict, report:dict, curve=None, force:bool=False):
-    "The model folder's `save_model` with the report, the history and the plots; what could not be drawn is in the report"
-    failed = {}
-    def writer(f, *args):
-        def write(p):
-            try: f(*args, p)
-            except Exception as e: failed[p.name] = f'{type(e).__name__}: {e}'; raise
-        return write
-    extras = {'confusion_matrix.png': writer(_plot_confusion, report['confusion_matrix'], meta['vocab']),
-              'history.csv': writer(_history_csv, report['history'])}
-    if curve: extras['lr_find.png'] = writer(_plot_lr_find, *curve)
-    extras['report.json'] = lambda p: p.write_text(json.dumps({**report, 'not_written': failed}, indent=1))
-    try: return save_model(model, out, meta, extras, force=force)
+def write_run(out:Path, model, meta:dict, report:dict, history, curve=None, force:bool=False):
+    "The model folder's `save_model` with the report, the history and the plots; what could not be written is in the report"
+    extras,failed = {'confusion_matrix.png': partial(_plot_confusion, report['confusion_matrix'], meta['vocab']), 'history.csv': history.to_csv},{}
+    if curve: extras['lr_find.png'] = partial(_plot_lr_find, *curve)
+    extras['report.json'] = lambda p: p.write_text(json.dumps({**report, 'not_written': failed}, indent=1))   # written last: knows the others
+    try: return save_model(model, out, meta, extras, force=force, skipped=failed)
     except (OSError, ModelError) as e:
-        disk = next(p for p in [out.parent, *out.parent.parents] if os.path.ismount(p))
-        raise CliError(f"the model was trained but could not be written to {out} ({e}; the disk is the one mounted at {disk}); "
-                       f"the previous content of {out} is unchanged", EXIT_FAILED) from None
+        raise CliError(f"the model was trained but could not be written to {out} ({e}); the previous content of {out} is unchanged", EXIT_FAILED) from None
 
-# %% ../nbs/workshop/06_tool.ipynb #eb938cd1
+# %% ../nbs/workshop/06_tool.ipynb #3c6d8120
 class _Laps:
     "Seconds spent in each step of a run, by name, and in all"
     def __init__(self): self.t0 = self.t = time.perf_counter(); self.timings = {}
     def __call__(self, name:str): self.timings[name] = round(time.perf_counter() - self.t, 2); self.t = time.perf_counter()
     def total(self)->float: self.timings['total'] = round(time.perf_counter() - self.t0, 2); return self.timings['total']
 
-def _say(on:bool):
-    "A function that prints a message on stderr if `on` (rank 0, not quiet)"
-    return (lambda msg: print(msg, file=sys.stderr, flush=True)) if on else (lambda msg: None)
+def _say(on:bool): return (lambda msg: print(msg, file=sys.stderr, flush=True)) if on else (lambda msg: None)   # to stderr, if `on`
 
 def _new_model(sz, ctx, n_out:int, seed:int, show=print):
-    "Lesson 08's model on the device, seeded after anything cached is built: the same model whether or not the cache was empty"
+    "Lesson 08's `create_model` on the device, seeded after anything cached is built (the same model whether or not the cache was empty)"
     if sz.arch in PETNET_ARCHS and sz.pretrained:
         with ticking(show, "pretraining petnet's body on the synthetic dog breeds (once per machine, about a minute on a CPU)"): pretrained_petnet()
     set_seed(seed)
-    model = build_model(sz.arch, n_out, sz.pretrained).to(ctx.device)
+    try: model = create_model(sz.arch, n_out, sz.pretrained)
+    except ValueError as e: raise CliError(f"--arch: {e}", EXIT_USAGE) from None
+    except RuntimeError as e: raise CliError(f"{e} (on the command line: --no-pretrained or --mode quick)", EXIT_FAILED) from None
     set_seed(seed + 1)
-    return model
+    return model.to(ctx.device)
 
-# %% ../nbs/workshop/06_tool.ipynb #8faed878
 def _report(args, sz, ctx, folder:Path, d:dict, ev:dict, lr:float, history:list, same:bool, timings:dict, test:dict)->dict:
     "What `report.json` holds: the evaluation, the settings, the data and its skips, the processes, timings, versions"
     n_valid = len(d['valid'])
-    return dict(command='petnotes train', argv=[_shown(a) for a in sys.argv[1:]], mode=sz.mode, data=_shown(folder), labelled=d['how'],
+    return dict(command='petnotes train', argv=[printable(a) for a in sys.argv[1:]], mode=sz.mode, data=printable(folder), labelled=d['how'],
         **ev, test=test, vocab=d['dls'].vocab, lr=lr, lr_source='lr_find valley' if args.lr == 'auto' else '--lr', sizes=dict(sz),
         fitted=d['fitted'], warnings=d['warnings'], workers=d['workers'], seed=args.seed, history=history,
         n_images=len(d['files']) + len(d['skipped']['unreadable']), n_train=len(d['files']) - n_valid,
-        **{f'skipped_{k}': v for k,v in d['skipped'].items()}, valid_files=[_shown(Path(f).relative_to(folder)) for f in d['valid']],
+        **{f'skipped_{k}': v for k,v in d['skipped'].items()}, valid_files=[printable(Path(f).relative_to(folder)) for f in d['valid']],
         device=str(ctx.device), world_size=ctx.world, valid_per_rank=gather_lists([len(d['dls'].valid.dataset)], ctx),
         replicas_equal=same, threads=torch.get_num_threads(), timings=timings, versions=versions(),
-        finished=datetime.now().astimezone().isoformat(timespec='seconds'))
+        finished=time.strftime('%Y-%m-%dT%H:%M:%S%z'))
 
-def _save(args, sz, out:Path, model, report:dict, curve, seconds:float):
+def _save(args, sz, out:Path, model, report:dict, history, curve, seconds:float):
     "Rank 0's last step: the model folder with the report and plots, then the summary (stdout) and what was not written (stderr)"
     meta = model_meta(sz.arch, report['vocab'], sz.item_size, sz.img_size, labels=args.labels,
                       pattern=(args.pattern or PETS_PATTERN) if args.labels == 'name' else None)
     before = describe_model(out) if is_model_folder(out) else None
-    saved = write_run(out, model, meta, report, curve, args.force)
+    saved = write_run(out, model, meta, report, history, curve, args.force)
     print(f"error rate {report['error_rate']:.4f} ({report['n_errors']}/{report['n_valid']}), lr {report['lr']:.2e}, {seconds:.1f} s")
     if report['test']: print(f"test error rate {report['test']['error_rate']:.4f} ({report['test']['n_errors']}/{report['test']['n_valid']})")
     if report['most_confused']: print('most confused: ' + '; '.join(f'{a} → {p} ({n})' for a,p,n in report['most_confused']))
     print(f"wrote {saved.path}/: " + ', '.join(sorted(p.name for p in Path(saved.path).iterdir())) + (f" (replacing {before})" if before else ''))
-    if saved.kept: print(f"kept your files in it: {_some(saved.kept)}")
-    if saved.skipped: print(f"not written: {_some(f'{k} ({v})' for k,v in saved.skipped.items())}", file=sys.stderr)
+    if saved.kept: print(f"kept your files in it: {some(saved.kept)}")
+    if saved.skipped: print(f"not written: {some(f'{k} ({v})' for k,v in saved.skipped.items())}", file=sys.stderr)
 
-# %% ../nbs/workshop/06_tool.ipynb #257ed540
 def train(args # parsed `petnotes train` arguments (see the command line's `make_parser`)
          )->dict:
     "Run `petnotes train`: settings → data → model → lr → fine_tune → evaluation; rank 0 writes `args.out`. Returns the report"
@@ -359,11 +293,11 @@ def train(args # parsed `petnotes train` arguments (see the command line's `make
     same = replicas_equal(model, ctx); laps('train')
     ev = evaluate(model, d['dls'].valid, d['dls'].vocab, ctx)
     test = evaluate(model, d['dls'].test, d['dls'].vocab, ctx) if d['dls'].test else None; laps('evaluate')
-    report = _report(args, sz, ctx, folder, d, ev, lr, history, same, laps.timings, test)
-    if ctx.is_main: _save(args, sz, out, model, report, curve, laps.total())
+    report = _report(args, sz, ctx, folder, d, ev, lr, history.rows, same, laps.timings, test)
+    if ctx.is_main: _save(args, sz, out, model, report, history, curve, laps.total())
     return report
 
-# %% ../nbs/workshop/06_tool.ipynb #19ee2c3e
+# %% ../nbs/workshop/06_tool.ipynb #26a466e7
 def predict(args # parsed `petnotes predict` arguments
            )->list:
     "Run `petnotes predict`: the top-k labels of each image (folders listed), as text or JSON, with one model load; unreadable images counted"
@@ -372,12 +306,12 @@ def predict(args # parsed `petnotes predict` arguments
     try: predictor = load_model(args.model_dir, device)
     except ModelError as e: raise CliError(str(e), EXIT_BAD_MODEL) from None
     images = [f for a in args.images for f in (image_files(a) if Path(a).is_dir() else [a])]
-    if not images: raise CliError(f"no images in {_some(args.images)}")
+    if not images: raise CliError(f"no images in {some(args.images)}")
     try: res,bad = predictor.predict_files(images, args.top_k)
     except ModelError as e: raise CliError(str(e), EXIT_BAD_MODEL) from None
     if args.json: print(json.dumps(res + [{'image': str(f), 'error': why} for f,why in bad.items()], indent=1))
     else:
-        for r in res: print(_shown(r['image']) + ''.join(f"\n  {t['prob']:7.2%}  {t['label']}" for t in r['top_k']))
-    if not res: raise CliError(f"none of the {len(images)} images can be read: {_some(bad.values())}")
-    if bad: print(f"petnotes predict: skipped {len(bad)} of {len(images)} image(s): {_some(bad.values())}", file=sys.stderr)
+        for r in res: print(printable(r['image']) + ''.join(f"\n  {t['prob']:7.2%}  {t['label']}" for t in r['top_k']))
+    if not res: raise CliError(f"none of the {len(images)} images can be read: {some(bad.values())}")
+    if bad: print(f"petnotes predict: skipped {len(bad)} of {len(images)} image(s): {some(bad.values())}", file=sys.stderr)
     return res
