@@ -29,7 +29,7 @@ def imported(code:str, package:str='petnotes')->set:
         elif isinstance(node, ast.ImportFrom):
             mod = node.module or ''
             if node.level == 1 and mod: out.add(mod.split('.')[0])
-            elif node.level == 1 or mod == package: out |= {a.name for a in node.names}
+            elif node.level == 1 or mod == package: out |= {a.name for a in node.names if not a.name.startswith('__')}   # not __version__
             elif mod.startswith(package + '.'): out.add(mod.split('.')[1])
     return out
 
