@@ -102,7 +102,8 @@ def own_body(args, sz, show=print):
     "The sizes for a folder of your own: an ImageNet body (`own_arch`, `own_img_size`), or petnet where ImageNet's weights cannot be had"
     if args.arch or not sz.pretrained or args.data in (None, 'synthetic', 'oxford'): return sz
     if not imagenet_weights_available(sz.own_arch):
-        show(f"ImageNet weights for {sz.own_arch} cannot be had here (no network, and not in {Path(torch.hub.get_dir())/'checkpoints'}): using petnet, "
+        cache = str(Path(torch.hub.get_dir())/'checkpoints').replace(str(Path.home()), '~')
+        show(f"ImageNet weights for {sz.own_arch} cannot be had here (no network, and not in {cache}): using petnet, "
              "pretrained on the course's cartoon pets; it knows far less about photos, so expect more errors")
         return sz
     return settings(args, arch=sz.own_arch, **({} if args.size else dict(img_size=sz.own_img_size)))[0]
