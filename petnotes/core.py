@@ -71,7 +71,7 @@ SIZE_TABLE = {  # name: (quick, full, what it is)
     'base_lr':       (1e-2,     2e-3,       'fine_tune\'s base learning rate (fastai\'s default 2e-3 for ImageNet bodies; the small petnet takes more)'),
     'tune_epochs':   (7,        12,         'epochs after unfreezing in lessons 08-09 (fine_tune), after freeze_epochs frozen ones'),
     'digits_target': (0.97,     0.985,      'validation accuracy lesson 05\'s digits model must reach (8x8 digits; MNIST)'),
-    'learn_margin':  (0.0,      0.0,        'how much a trained model must beat its reference in the learning checks (its untrained loss, training from scratch, chance); below 0 only to rehearse on random stand-in weights, which cannot learn'),
+    'learn_margin':  (0.0,      0.0,        'how much a trained model must beat its reference in the learning checks (its untrained loss, training from scratch, chance); below 0 only for checks on random weights, which cannot learn'),
     'archs':         (('petnet3', 'petnet'), ('resnet18', 'resnet34', 'resnet50'), 'bodies lesson 08 compares, shallow to deep (quick: the pretrained petnet cut after its third stage, and whole)'),
     'own_arch':      ('resnet18', 'resnet34', 'the body `petnotes train` starts from on a folder of your own: ImageNet-pretrained (petnet, pretrained on the synthetic pets, only where ImageNet\'s weights cannot be had)'),
     'own_img_size':  (128,      224,        'side of the image the model sees on a folder of your own (the item stage follows at the mode\'s ratio)'),
