@@ -47,7 +47,7 @@ EXPECT = {
         interact=dict(kind='slider', label='rotation', key='ArrowLeft', watch='img.widget-image',
                       show=[('slider', 'rotation', '29')], texts=['one interpolation', 'dB'],
                       kernel={'rot_w.value': '29'})),
-    '05_softmax': dict(   # cell 2b9232cf: slider 'scale' at 1.0; 67b7d853 sets 0.1, 1.0, 5.0 (ends at 5.0, index 49)
+    '04_softmax': dict(   # cell 2b9232cf: slider 'scale' at 1.0; 67b7d853 sets 0.1, 1.0, 5.0 (ends at 5.0, index 49)
         show=[('slider', 'scale', '5.0')],
         kernel={'(slider.value, slider.index)': '(5.0, 49)'},
         interact=dict(kind='slider', label='scale', key='ArrowLeft', watch='.widget-output img',

@@ -10,6 +10,7 @@ __all__ = ['IN_COLAB', 'IN_TEST', 'MODES', 'SIZE_TABLE', 'versions', 'get_mode',
 
 # %% ../nbs/workshop/00_core.ipynb #cf2b5b0c
 import os, sys, ast, json, time, atexit, random, hashlib, shutil, tempfile, contextlib, inspect, warnings, signal, threading
+import multiprocessing.util
 from pathlib import Path
 import numpy as np
 import torch
@@ -341,16 +342,20 @@ def ticking(show,            # where to say it, e.g. `print`
     finally: done.set(); t.join()
 
 # %% ../nbs/workshop/00_core.ipynb #07874008
-_SCRATCH = []   # the folders `scratch_folder` made in this process
+_SCRATCH = {}   # process id -> the folders `scratch_folder` made in that process
+
+def _remove(folders:list, pid:int, rmtree=shutil.rmtree, getpid=os.getpid):
+    "Remove the scratch `folders` of process `pid`, if this is it (a forked child inherits the list, not the folders)"
+    while folders and getpid() == pid: rmtree(folders.pop(), ignore_errors=True)
 
 def scratch_folder(prefix:str='petnotes-' # the start of the folder's name
                   )->Path:
-    "A new temporary folder, removed when this process ends (even after an error), or earlier by its user"
-    d = Path(tempfile.mkdtemp(prefix=prefix)); _SCRATCH.append(d); return d
-
-@atexit.register
-def _remove_scratch():
-    for d in _SCRATCH: shutil.rmtree(d, ignore_errors=True)
+    "A new temporary folder, removed when this process ends (even after an error, and in a pool's worker), or earlier by its user"
+    d, pid = Path(tempfile.mkdtemp(prefix=prefix)), os.getpid()
+    if pid not in _SCRATCH:   # once per process: at exit (atexit), and at a pool worker's end (multiprocessing's finalizers: no atexit there)
+        _SCRATCH[pid] = folders = []
+        atexit.register(_remove, folders, pid); multiprocessing.util.Finalize(None, _remove, args=(folders, pid), exitpriority=0)
+    _SCRATCH[pid].append(d); return d
 
 # %% ../nbs/workshop/00_core.ipynb #ab053f24
 class Snapshot:

@@ -326,7 +326,7 @@ class PhaseHistory(Callback):
     def before_fit(self):
         self.phase = 'frozen' if any(not p.requires_grad for p in self.learn.model.parameters()) else 'unfrozen'
         if self.show: self.show(f"{self.phase}: " + ('the new head learns, the pretrained body is frozen' if self.phase == 'frozen'
-                                 else 'every layer learns, at discriminative learning rates') + f" ({self.learn.n_epoch} epochs)")
+                                 else 'every layer learns, at discriminative learning rates') + f" ({self.learn.n_epoch} epoch{'s' if self.learn.n_epoch != 1 else ''})")
     def after_epoch(self):
         rec = self.learn.recorder
         if rec.values: self.rows.append({'phase': self.phase, **{k: round(float(v), 6) for k,v in zip(rec.metric_names[1:-1], rec.values[-1])}})
