@@ -3,17 +3,41 @@ nbdev's processors as `nbdev_docs` does before `quarto render` (exported cells, 
 executed; a cell that mixes imports with code is executed too, and fails if it uses a name defined elsewhere), and
 writes `_proc/` with `_quarto.yml` and the sidebar. The GitHub workflow `deploy.yaml` then renders with Quarto.
 
+Quarto is not installed here, and nbdev does not simply stop without it: `nbdev_proc_nbs` then tries to install Quarto
+(curl, `sudo dpkg`) and runs `pip install -e "<the copy>[dev]"`, which re-points this venv's editable `petnotes` at
+the temporary copy (deleted at the end: every later `import petnotes` outside the repository then fails). nbdev only
+asks whether a `quarto` is on PATH before processing, so where none is, a stand-in that refuses to run is put on the
+subprocess's PATH; and the check fails if `petnotes` is imported from anywhere else afterwards.
+
     python .ci/docs_check.py             # exit 1 if the processing fails or leaves a notebook out
     python .ci/docs_check.py --selftest  # a planted cell that mixes an import with a name from another cell: must fail
 """
-import json, shutil, subprocess, sys, tempfile
+import json, os, shutil, subprocess, sys, tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+def petnotes_origin()->str:
+    "Where a fresh Python started outside the repository imports `petnotes` from"
+    p = subprocess.run([sys.executable, '-c', 'import importlib.util as u; s = u.find_spec("petnotes"); print(s and s.origin)'],
+                       cwd='/', capture_output=True, text=True)
+    return p.stdout.strip()
+
+def quarto_stand_in(d:Path)->dict:
+    "The environment for nbdev: PATH with a `quarto` that refuses to run (and leaves a mark) where no Quarto is installed"
+    if shutil.which('quarto'): return dict(os.environ)
+    (d/'bin').mkdir(exist_ok=True); q = d/'bin'/'quarto'
+    q.write_text(f'#!/bin/sh\necho "quarto stand-in: docs_check runs only the steps before Quarto" >&2\ntouch "{d}/quarto-ran"\nexit 1\n')
+    q.chmod(0o755)
+    return {**os.environ, 'PATH': f"{d/'bin'}{os.pathsep}{os.environ.get('PATH', '')}"}
+
 def process(root:Path)->tuple:
     "`(ok, message)`: run `nbdev_proc_nbs` in `root` and check what it wrote"
-    p = subprocess.run(['nbdev_proc_nbs'], cwd=root, capture_output=True, text=True)
+    before = petnotes_origin()
+    p = subprocess.run(['nbdev_proc_nbs'], cwd=root, capture_output=True, text=True, env=quarto_stand_in(root.parent))
+    if (after := petnotes_origin()) != before:
+        return False, f'nbdev_proc_nbs changed where petnotes is imported from: {before} -> {after} (it reinstalls the package when it finds no quarto)'
+    if (root.parent/'quarto-ran').exists(): return False, 'nbdev_proc_nbs ran quarto, which this check cannot provide'
     if p.returncode != 0:
         err = [l for l in (p.stderr + p.stdout).splitlines() if l.strip()]
         i = next((k for k, l in enumerate(err) if l.startswith('Exception: Error')), max(0, len(err) - 6))
