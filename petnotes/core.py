@@ -4,12 +4,12 @@
 
 # %% auto #0
 __all__ = ['IN_COLAB', 'IN_TEST', 'MODES', 'SIZE_TABLE', 'SIZE_LIMITS', 'versions', 'get_mode', 'Sizes', 'parse_sizes', 'sizes',
-           'default_device', 'available_cpus', 'loader_workers', 'set_seed', 'seed_worker', 'seeded_generator',
-           'cache_dir', 'cache_key', 'cached_folder', 'cached_file', 'terminate_as_interrupt', 'ticking',
-           'scratch_folder', 'Snapshot', 'show_doc']
+           'default_device', 'available_cpus', 'loader_workers', 'stop_workers_at_exit', 'set_seed', 'seed_worker',
+           'seeded_generator', 'cache_dir', 'cache_key', 'cached_folder', 'cached_file', 'terminate_as_interrupt',
+           'ticking', 'scratch_folder', 'Snapshot', 'show_doc']
 
 # %% ../nbs/workshop/00_core.ipynb #cf2b5b0c
-import os, sys, ast, json, time, atexit, random, hashlib, shutil, tempfile, contextlib, inspect, warnings, signal, threading
+import os, sys, ast, json, time, atexit, random, hashlib, shutil, tempfile, contextlib, inspect, warnings, signal, threading, weakref, functools
 import multiprocessing.util
 from pathlib import Path
 import numpy as np
@@ -204,6 +204,20 @@ def loader_workers(n:int|None=None # workers wanted (default: `sizes().num_worke
                   )->int:
     "`n` DataLoader workers, but no more than `available_cpus()`"
     return min(sizes().num_workers if n is None else n, available_cpus())
+
+# %% ../nbs/workshop/00_core.ipynb #7e6e0ba1
+def _stop_workers(ref):
+    "Shut down the workers of the `DataLoader` that `ref` points to, if it is alive and has any"
+    dl = ref(); it = getattr(dl, '_iterator', None)   # where PyTorch keeps a persistent loader's workers
+    if it is not None: it._shutdown_workers(); dl._iterator = None
+
+def stop_workers_at_exit(dl # a `torch.utils.data.DataLoader`
+                        ):
+    "Shut `dl`'s persistent workers down in order when this process ends, before they are killed"
+    stop = functools.partial(_stop_workers, weakref.ref(dl))
+    atexit.register(stop)   # main process: runs before PyTorch's own exit handler, after which its shutdown does nothing
+    multiprocessing.util.Finalize(dl, lambda: (stop(), atexit.unregister(stop)), exitpriority=100)   # a child (before its queues' own, 10); or dl collected
+    return dl
 
 # %% ../nbs/workshop/00_core.ipynb #4a2d0b5f
 def set_seed(seed:int=42,            # the seed for python, numpy and torch

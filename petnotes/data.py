@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from fastcore.basics import patch
-from .core import sizes, default_device, seeded_generator, seed_worker, loader_workers
+from .core import sizes, default_device, seeded_generator, seed_worker, loader_workers, stop_workers_at_exit
 from .labelling import PETS_PATTERN, RegexLabeller, FolderLabeller
 from .images import IMAGE_EXTENSIONS, FileList, image_files, image_folder, load_rgb, check_images, ImageCheck, split_folders
 from .checking import Case, Mistake, CheckResult, run_check, one_line, call_or_raised
@@ -176,6 +176,7 @@ def make_loader(ds, bs:int, train:bool, device, batch_tfm=None, num_workers:int=
     dl = torch.utils.data.DataLoader(ds, batch_size=bs, shuffle=train and sampler is None, sampler=sampler,
         drop_last=train, num_workers=num_workers, worker_init_fn=seed_worker, generator=seeded_generator(seed),
         persistent_workers=num_workers > 0, pin_memory=torch.device(device).type == 'cuda')
+    if num_workers: stop_workers_at_exit(dl)   # workers that stay between epochs, stopped in order when the process ends (workshop 00)
     return DeviceLoader(dl, device, batch_tfm, train)
 
 # %% ../nbs/02_datablock.ipynb #a11ce309

@@ -105,7 +105,7 @@ def own_body(args, sz, show=print):
         cache = str(Path(torch.hub.get_dir())/'checkpoints').replace(str(Path.home()), '~')
         show(f"ImageNet weights for {sz.own_arch} cannot be had here (no network, and not in {cache}): using petnet, "
              "pretrained on the course's cartoon pets; it knows far less about photos, so expect more errors")
-        return sz
+        return settings(args, arch='petnet')[0]   # the mode's own arch is an ImageNet one in full mode
     return settings(args, arch=sz.own_arch, **({} if args.size else dict(img_size=sz.own_img_size)))[0]
 
 def fit_sizes(args, sz, n_train:int)->tuple:
