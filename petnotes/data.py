@@ -173,10 +173,11 @@ def make_loader(ds, bs:int, train:bool, device, batch_tfm=None, num_workers:int=
     if train:
         bs = min(bs, len(sampler) if sampler is not None else len(ds))
         if bs < 2: raise ValueError(f"{len(ds)} training images (bs={bs}) are too few: BatchNorm needs batches of 2 or more")
+    stay = num_workers > 0 and getattr(getattr(ds, 'item_tfm', None), 'keeps_between_epochs', False)   # lesson 03's item stage may
     dl = torch.utils.data.DataLoader(ds, batch_size=bs, shuffle=train and sampler is None, sampler=sampler,
         drop_last=train, num_workers=num_workers, worker_init_fn=seed_worker, generator=seeded_generator(seed),
-        persistent_workers=num_workers > 0, pin_memory=torch.device(device).type == 'cuda')
-    if num_workers: stop_workers_at_exit(dl)   # workers that stay between epochs, stopped in order when the process ends (workshop 00)
+        persistent_workers=stay, pin_memory=torch.device(device).type == 'cuda')
+    if stay: stop_workers_at_exit(dl)   # workers kept between epochs are stopped in order when the process ends (workshop 00)
     return DeviceLoader(dl, device, batch_tfm, train)
 
 # %% ../nbs/02_datablock.ipynb #a11ce309

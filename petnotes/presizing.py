@@ -357,6 +357,8 @@ class PresizeItem:
                 ): self.size,self.resample,self.draft,self.cache = size,resample,draft,ItemCache(cache_mb)
     @property
     def draft_size(self)->int|None: return self.size if self.draft else None  # `load_rgb` decodes JPEGs at >= this
+    @property
+    def keeps_between_epochs(self)->bool: return self.cache.max_bytes > 0   # then a loader's workers must stay (lesson 02)
     def __call__(self, img:Image.Image, train:bool=True)->Image.Image:
         return presize_item(img, self.size, train, self.resample, self.draft)
     def load(self, f, train:bool=True)->torch.Tensor:
