@@ -28,7 +28,6 @@ class AdaptiveConcatPool2d(nn.Module):
         super().__init__()
         self.ap,self.mp = nn.AdaptiveAvgPool2d(1),nn.AdaptiveMaxPool2d(1)
     def forward(self, x): return torch.cat([self.mp(x), self.ap(x)], 1)
-
 def create_head(nf:int,          # features coming out of the body
                 n_out:int,       # number of classes
                 lin_ftrs:int=512,# width of the hidden layer
@@ -53,7 +52,6 @@ class BasicBlock(nn.Module):
     def forward(self, x):
         idt = x if self.downsample is None else self.downsample(x)
         return F.relu(self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x))))) + idt)
-
 def petnet_body(widths:tuple=(32,64,128,256) # channels of the stem and of the four stages
                )->nn.Sequential:
     "A small ResNet body with torchvision's layout: conv1, bn1, relu, maxpool, layer1..layer4"
@@ -62,7 +60,6 @@ def petnet_body(widths:tuple=(32,64,128,256) # channels of the stem and of the f
     for i,nf in enumerate(widths):
         layers.append(nn.Sequential(BasicBlock(ni, nf, 1 if i==0 else 2))); ni = nf
     return nn.Sequential(*layers)
-
 def body_features(body:nn.Module)->int:
     "Number of channels `body` outputs (found with a tiny forward pass, like fastai's `num_features_model`)"
     was_training = body.training
@@ -72,7 +69,6 @@ def body_features(body:nn.Module)->int:
 
 # %% ../nbs/08_fine_tuning.ipynb #c8f247d5
 TORCHVISION_RESNETS = ('resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152')
-
 def resnet_body(arch:str,        # a torchvision ResNet name, e.g. 'resnet34'
                 pretrained:bool  # load torchvision's ImageNet weights (downloaded once by torchvision)
                )->nn.Sequential:
@@ -83,9 +79,7 @@ def resnet_body(arch:str,        # a torchvision ResNet name, e.g. 'resnet34'
         raise RuntimeError(f"could not load the ImageNet weights of {arch} ({type(e).__name__}: {e}); they need a network "
                            f"connection the first time. Offline, use pretrained=False or PETNOTES_MODE=quick.") from e
     return nn.Sequential(*list(net.children())[:-2])
-
 PETNET_ARCHS = {'petnet': 4, 'petnet3': 3}   # name: how many of the pretrained petnet's four stages it keeps
-
 def petnet_arch_body(arch:str,       # a key of `PETNET_ARCHS`
                      pretrained:bool # load the body petnotes pretrained (see `pretrained_petnet`)
                     )->nn.Sequential:
@@ -104,7 +98,6 @@ def create_model(arch:str='petnet',   # a key of `PETNET_ARCHS` (quick mode) or 
     elif arch in TORCHVISION_RESNETS: body = resnet_body(arch, pretrained)
     else: raise ValueError(f"unknown arch {arch!r}; expected one of {tuple(PETNET_ARCHS) + TORCHVISION_RESNETS}")
     return nn.Sequential(body, create_head(body_features(body), n_out))
-
 def param_groups(model:nn.Module # `nn.Sequential(body, head)` with a ResNet-layout body
                 )->list:
     "Three lists of parameters: stem+layer1+layer2, layer3+layer4, head (fastai's `_resnet_split`)"
@@ -115,12 +108,10 @@ def param_groups(model:nn.Module # `nn.Sequential(body, head)` with a ResNet-lay
 
 # %% ../nbs/08_fine_tuning.ipynb #20c06ebd
 NORM_TYPES = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d, nn.InstanceNorm1d, nn.InstanceNorm2d, nn.InstanceNorm3d, nn.LayerNorm)
-
 def learner_groups(learn)->list:
     "The parameter groups of `learn`: its `splitter`'s, else `param_groups`"
     splitter = getattr(learn, 'splitter', None)
     return [list(g) for g in (splitter or param_groups)(learn.model)]
-
 def freeze_to(learn,  # a learner: anything with `.model`, maybe `.splitter` and `.opt`
               n:int   # freeze the groups before group `n` (negative: count from the end)
              ):
@@ -132,7 +123,6 @@ def freeze_to(learn,  # a learner: anything with `.model`, maybe `.splitter` and
         for p in g: p.requires_grad_(i >= k or id(p) in norm)
     opt = getattr(learn, 'opt', None)   # fastai also clears the optimiser state when (un)freezing
     if opt is not None and isinstance(getattr(opt, 'state', None), dict): opt.state.clear()
-
 def freeze(learn):   "Train only the last parameter group (the head), and the normalisation layers"; freeze_to(learn, -1)
 def unfreeze(learn): "Train every parameter"; freeze_to(learn, 0)
 
@@ -143,7 +133,6 @@ def cos_anneal(start:float, # the value at `pos=0`
               )->float:
     "Cosine annealing from `start` to `end` (fastai's `sched_cos`)"
     return start + (1 + math.cos(math.pi*(1-pos))) * (end-start) / 2
-
 def two_phase_cos(pos:float, # how far along training, from 0 to 1
                   pct:float, # where the first phase ends
                   start:float, middle:float, end:float # the values at 0, at `pct` and at 1
@@ -177,7 +166,6 @@ def even_lrs(lo:float, # the first group's learning rate
     if n == 1: return [hi]
     step = (hi/lo) ** (1/(n-1))
     return [lo * step**i for i in range(n)]
-
 def discriminative_lrs(lr,          # a float, `slice(hi)` or `slice(lo, hi)`
                        n_groups:int # how many parameter groups
                       )->list:
@@ -214,7 +202,6 @@ def fit_one_cycle(learn,                 # petnotes' `Learner`
     if learn.opt is None: learn.create_opt()
     lrs = discriminative_lrs(lr_max, len(learn.opt.param_groups))
     return learn.fit(n_epoch, lrs, cbs=[OneCycle(lrs, div, div_final, pct_start, moms)] + list(cbs or []))
-
 def fine_tune(learn,                  # petnotes' `Learner`, built with `splitter=param_groups` (or another splitter)
               epochs:int,             # epochs with everything trainable
               base_lr:float=2e-3,     # the head's learning rate in phase 1 (halved for phase 2)
@@ -233,7 +220,6 @@ def fine_tune(learn,                  # petnotes' `Learner`, built with `splitte
 # %% ../nbs/08_fine_tuning.ipynb #d3f30435
 PETNET_RECIPE = dict(source='synthetic dog breeds', n_per_breed=100, seed=2024, synth_size=160, item_size=96,
                      img_size=64, bs=64, epochs=5, lr_max=4e-3, widths=(32,64,128,256), version=2)
-
 def _pretrain_petnet(dest:Path, recipe:dict):
     "Generate the recipe's synthetic dog breeds, train petnet on them with one-cycle, save the body's weights to `dest`"
     from petnotes import labelling, synthpets, data, presizing
@@ -250,7 +236,6 @@ def _pretrain_petnet(dest:Path, recipe:dict):
         fit_one_cycle(learn, recipe['epochs'], recipe['lr_max'])
     info = dict(generate_s=round(t1-t0, 1), train_s=round(time.time()-t1, 1), source_error=float(learn.recorder.values[-1][-1]))
     torch.save({'body': model[0].state_dict(), 'info': info}, dest)
-
 def pretrained_petnet(recipe:dict=None # how to pretrain (default: `PETNET_RECIPE`)
                      )->Path:
     "The cached file of petnet body weights pretrained on the synthetic dog breeds (built once, on first use)"

@@ -40,7 +40,6 @@ class LRFinder(Callback):
 def _per_group(v, learn)->list:
     "`v` as a list with one value per parameter group of `learn`'s optimiser"
     return list(v) if isinstance(v, (list, tuple)) else [v] * len(learn.opt.param_groups)
-
 @patch
 def before_batch(self:LRFinder):
     "Set this batch's learning rate(s) on the exponential schedule"
@@ -79,7 +78,6 @@ def minimum(lrs:Tensor, losses:Tensor, num_it:int)->tuple:
     i = int(losses.argmin())                    # first index of the minimum, as fastai's `argmin`
     lr_min = lrs[i].item()
     return lr_min / 10, (lr_min, losses[_nearest(lrs, lr_min)])
-
 def _nearest(lrs:Tensor, lr:float)->int:
     "Index of the first learning rate closest to `lr` (fastai marks points this way)"
     return min(range(len(lrs)), key=lambda i: abs(lrs[i] - lr))
@@ -109,14 +107,12 @@ def valley(lrs:Tensor, losses:Tensor, num_it:int)->tuple:
 
 # %% ../nbs/07_lr_finder.ipynb #36cdcd1a
 SuggestedLRs = collections.namedtuple('SuggestedLRs', ['minimum', 'steep', 'valley', 'slide'])
-
 def _snapshot(learn)->dict:
     "Copies of everything `lr_find` may change"
     return {'model': {k: v.detach().clone() for k, v in learn.model.state_dict().items()},
             'opt': None if learn.opt is None else copy.deepcopy(learn.opt.state_dict()),
             'grads': [None if p.grad is None else p.grad.detach().clone() for p in learn.model.parameters()],
             'training': learn.model.training}
-
 def _restore(learn, snap:dict):
     "Put back what `_snapshot` copied"
     learn.model.load_state_dict(snap['model'])
@@ -129,7 +125,6 @@ def _restore(learn, snap:dict):
 def _func_name(f)->str:
     "The name of a suggestion function, or of the function a `partial` wraps"
     return f.func.__name__ if isinstance(f, partial) else f.__name__
-
 def _labelled(res, points)->dict:
     "{'name: suggested lr': point to mark} for `plot_lr_find`"
     return {f'{name}: {lr:.2e}': p for name, lr, p in zip(res._fields, res, points)} if points else None

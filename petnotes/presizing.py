@@ -31,7 +31,6 @@ def square_box(w:int, h:int, # the image size in pixels
     r = (rng or random).random() if train else 0.5
     l,t = round((w-side)*r),round((h-side)*r)
     return (l, t, l+side, t+side)
-
 def crop_to_square(img:Image.Image, # the image
                    train:bool=True, # random square (train) or the centre one (valid)
                    rng=None # a `random.Random` (default: python's global `random`)
@@ -70,7 +69,6 @@ def affine_mat(a, b, c, d, e, f)->torch.Tensor:
     a,b,c,d,e,f = torch.broadcast_tensors(*[torch.as_tensor(v, dtype=torch.float32) for v in (a,b,c,d,e,f)])
     z,o = torch.zeros_like(a),torch.ones_like(a)
     return torch.stack([a,b,c, d,e,f, z,z,o], dim=-1).reshape(-1, 3, 3)
-
 def flip_mat(flip:torch.Tensor # `n` booleans: mirror left-right
             )->torch.Tensor:
     "Horizontal flips as 3x3 matrices acting on normalised (x,y,1) coordinates"
@@ -82,14 +80,12 @@ def rotate_mat(deg:torch.Tensor # `n` angles in degrees
     "Rotations about the image centre (fastai's sign convention)"
     th = torch.as_tensor(deg).float() * math.pi/180
     return affine_mat(th.cos(), th.sin(), 0, -th.sin(), th.cos(), 0)
-
 def crop_mat(side:torch.Tensor, # `n` crop sides, as a fraction of the image (between pixel centres)
              cx:torch.Tensor=0., # crop centres, normalised x in [-1+side, 1-side]
              cy:torch.Tensor=0.  # crop centres, normalised y
             )->torch.Tensor:
     "The random-resized crop as a matrix: the output's [-1,1] lands on the crop square"
     return affine_mat(side, 0, cx, 0, side, cy)
-
 def zoom_mat(zoom:torch.Tensor, # `n` zoom factors (>1 zooms in)
              col_pct:torch.Tensor=0.5, # where the zoom centre is, from left (0) to right (1)
              row_pct:torch.Tensor=0.5  # where the zoom centre is, from top (0) to bottom (1)
@@ -98,7 +94,6 @@ def zoom_mat(zoom:torch.Tensor, # `n` zoom factors (>1 zooms in)
     s = 1/torch.as_tensor(zoom).float()
     col_pct,row_pct = torch.as_tensor(col_pct).float(),torch.as_tensor(row_pct).float()
     return affine_mat(s, 0, (1-s)*(2*col_pct-1), 0, s, (1-s)*(2*row_pct-1))
-
 def _grid_pos(n, sub, like): # normalised centres of the `n*sub` samples along one axis: -1, 1 are the first, last pixel
     k = (torch.arange(n*sub, device=like.device, dtype=like.dtype) + 0.5)/sub - 0.5
     return -1 + 2*k/max(n-1, 1)
@@ -127,7 +122,6 @@ def homography_from_points(src:torch.Tensor, # n,4,2 points
     rows_y = torch.stack([z, z, z, sx, sy, o, -dy*sx, -dy*sy], -1)
     h = torch.linalg.solve(torch.cat([rows_x, rows_y], 1).double(), torch.cat([dx, dy], 1).double()).float()
     return torch.cat([h, torch.ones_like(h[:, :1])], 1).view(-1, 3, 3)
-
 def warp_mat(warp_x:torch.Tensor, # `n` horizontal warp magnitudes (fastai's `draw_x`)
              warp_y:torch.Tensor  # `n` vertical warp magnitudes (fastai's `draw_y`)
             )->torch.Tensor:
@@ -157,7 +151,6 @@ def _check_draw(min_scale, min_zoom, max_zoom, max_lighting):
     if not 0 < min_scale <= 1: raise ValueError(f"min_scale must be in (0, 1], got {min_scale}")
     if not 0 < min_zoom <= max_zoom: raise ValueError(f"need 0 < min_zoom <= max_zoom, got {min_zoom}, {max_zoom}")
     if not 0 <= max_lighting < 1: raise ValueError(f"max_lighting must be in [0, 1), got {max_lighting}")
-
 def _draw_geometry(n, u, on, min_scale, max_rotate, min_zoom, max_zoom, max_warp, p_affine, do_flip)->dict:
     "Flip, rotation, zoom, warp and crop of `n` images; `u()` draws `n` uniforms, `on(p)` `n` coin flips"
     flip = on(0.5) & do_flip
@@ -169,7 +162,6 @@ def _draw_geometry(n, u, on, min_scale, max_rotate, min_zoom, max_zoom, max_warp
     crop_x,crop_y = (2*u()-1)*(1-side),(2*u()-1)*(1-side)
     return dict(flip=flip, rotate=rotate, zoom=zoom, zoom_x=zoom_x, zoom_y=zoom_y, warp_x=warp_x, warp_y=warp_y,
                 side=side, crop_x=crop_x, crop_y=crop_y)
-
 def _draw_lighting(n, u, on, max_lighting, p_lighting)->dict:
     "Brightness and contrast of `n` images, as fastai's `Brightness` and `Contrast` draw them"
     brightness = torch.where(on(p_lighting), 0.5*(1 + (2*u()-1)*max_lighting), torch.full((n,), 0.5))
@@ -208,14 +200,12 @@ def _check_batch(x):
         raise ValueError(f"expected a float tensor of shape (batch, channels, height, width) in [0,1], got "
                          f"{type(x).__name__} {tuple(getattr(x, 'shape', ()))} {getattr(x, 'dtype', '')}")
     return x
-
 def _traditional_steps(p:dict, a:float)->list:
     "Rotate (with the flip), zoom (with the crop), then the warp that is left, read in an image `a` times the item's scale"
     D,Dinv = torch.diag(torch.tensor([a, a, 1.])),torch.diag(torch.tensor([1/a, 1/a, 1.]))
     rot = Dinv @ flip_mat(p['flip']) @ rotate_mat(p['rotate']) @ D
     zoom = Dinv @ zoom_mat(p['zoom'], p['zoom_x'], p['zoom_y']) @ crop_mat(p['side'], p['crop_x'], p['crop_y'])
     return [rot, zoom, torch.linalg.inv(rot @ zoom) @ (Dinv @ augment_mat(p))]   # the three multiply to the whole map
-
 def traditional_augment(x:torch.Tensor, # n,c,s,s float images: the whole square already resized to the output size
                         p:dict, # parameters from `draw_augment`
                         frame:int=460, # side of the presized item the parameters refer to
