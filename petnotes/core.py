@@ -206,15 +206,17 @@ def loader_workers(n:int|None=None # workers wanted (default: `sizes().num_worke
     return min(sizes().num_workers if n is None else n, available_cpus())
 
 # %% ../nbs/workshop/00_core.ipynb #7e6e0ba1
-def _stop_workers(ref):
-    "Shut down the workers of the `DataLoader` that `ref` points to, if it is alive and has any"
-    dl = ref(); it = getattr(dl, '_iterator', None)   # where PyTorch keeps a persistent loader's workers
-    if it is not None: it._shutdown_workers(); dl._iterator = None
+def _stop_workers(box:list):
+    "Shut down the workers of the persistent loader iterator in `box`, if there is one"
+    if box: box.pop()._shutdown_workers()
 
 def stop_workers_at_exit(dl # a `torch.utils.data.DataLoader`
                         ):
-    "Shut `dl`'s persistent workers down in order when this process ends, before they are killed"
-    stop = functools.partial(_stop_workers, weakref.ref(dl))
+    "Shut `dl`'s persistent workers down in order when `dl` is collected or this process ends, before they are killed"
+    box, make = [], dl._get_iterator
+    def _get_iterator(): box[:] = [make()]; return box[0]   # held here, the iterator and its queues outlive a `dl` collected in a cycle
+    dl._get_iterator = _get_iterator
+    stop = functools.partial(_stop_workers, box)
     atexit.register(stop)   # main process: runs before PyTorch's own exit handler, after which its shutdown does nothing
     multiprocessing.util.Finalize(dl, lambda: (stop(), atexit.unregister(stop)), exitpriority=100)   # a child (before its queues' own, 10); or dl collected
     return dl
