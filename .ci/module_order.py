@@ -14,7 +14,7 @@ import ast, json, re, sys, shutil, tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ['core', 'images', 'checking', 'labelling', 'synthpets', 'data', 'presizing', 'softmax', 'losses', 'learner',
+ORDER = ['core', 'images', 'itemstore', 'checking', 'labelling', 'synthpets', 'data', 'presizing', 'softmax', 'losses', 'learner',
          'lr_finder', 'finetune', 'interpret', 'model_folder', 'distributed', 'tool', 'cli']
 
 def imported(code:str, package:str='petnotes')->set:

@@ -22,7 +22,7 @@ medians are reported, in wall seconds and in CPU seconds (this process and its f
 load, but a worker that outlives the epoch, `persistent_workers`, is not counted). The error rates come from the same fits (same seed, same split). Ratios come last, one per line:
 `RATIO name petnotes/fastai = x` (time ratios: below 1, petnotes is faster), each with its target where there is one.
 """
-import argparse, copy, os, statistics, sys, tempfile, time, warnings
+import argparse, copy, os, shutil, statistics, sys, tempfile, time, warnings
 from pathlib import Path
 import torch
 warnings.filterwarnings('ignore', category=UserWarning)
@@ -50,10 +50,12 @@ def alternate(fns:dict, rounds:int, cpu:dict=None)->dict:
 def med(ts): return statistics.median(ts)
 
 # --- the two pipelines ---
-def petnotes_loaders(path, item, img, bs, nw, cache_mb):
+def petnotes_loaders(path, item, img, bs, nw, cache_mb, store_mb=0, store_folder=None):
     from petnotes.data import pets_loaders
     from petnotes.presizing import presizing_tfms
-    item_tfm, batch_tfm = presizing_tfms(item, img, cache_mb=cache_mb)
+    from petnotes.itemstore import ItemStore
+    item_tfm, batch_tfm = presizing_tfms(item, img, cache_mb=cache_mb, store_mb=store_mb)
+    if store_mb and store_folder: item_tfm.cache = ItemStore(item_tfm.cache.params, store_mb, folder=store_folder)   # a store of its own
     return pets_loaders(path, valid_pct=0.2, seed=SEED, item_tfm=item_tfm, batch_tfm=batch_tfm, bs=bs, device='cpu',
                         num_workers=nw, verbose=False)
 
@@ -70,7 +72,7 @@ def epoch(dl):
     return sum(len(yb) for _, yb in dl)
 
 def forget(dls):
-    "Drop the pictures `dls`' item stage keeps between epochs (lesson 03's `ItemCache`; train and valid share it): the next epoch is a first one"
+    "Drop the pictures `dls`' item stage keeps between epochs (lesson 03's `ItemCache` or workshop 08's `ItemStore`; train and valid share it): the next epoch is a first one"
     dls.train.dataset.item_tfm.cache.clear()
     return dls
 
@@ -117,6 +119,26 @@ def keep(results, name, f):
     def run(): results.setdefault(name, []).append(f())
     return run
 
+# --- the host's items: what the CPU must do per picture when the batch stage runs on a GPU ---
+def host_items(pn, fa, rounds):
+    "Items per second (wall and per CPU second) of petnotes' dataset in a first and a later epoch, and of fastai's (decode + Resize + ToTensor)"
+    ds, n = pn.train.dataset, len(pn.train.dataset)
+    def first():
+        forget(pn)
+        for i in range(n): ds[i]
+    def later():
+        for i in range(n): ds[i]
+    def fastai_items():
+        for i in range(n): fa.train.do_item(i)
+    later()   # the store (or cache) filled, the files in the page cache
+    cpu = {}
+    t = alternate({'petnotes first epoch': first, 'petnotes later epoch': later, 'fastai (every epoch)': fastai_items}, rounds, cpu)
+    later()
+    res = {k: {'items/s': n/med(v), 'items per CPU s': n/med(cpu[k])} for k,v in t.items()}
+    print(f"\nhost-side items (decode + item stage, no collate, no batch stage): {n} training items, median of {rounds} rounds")
+    table(res, '{:10.1f}')
+    return res
+
 # --- petnotes' loader taken apart ---
 def stages(dls, bs, rounds):
     "Seconds of each stage of petnotes' training loader over one epoch's images (0 workers), medians of `rounds`"
@@ -162,14 +184,16 @@ def stages(dls, bs, rounds):
     return {k: med(v) for k,v in t.items()}, {k: med(v) for k,v in cpu.items()}, n
 
 # --- one size ---
-def bench_size(label, path, item, img, a, cache_mb):
+def bench_size(label, path, item, img, a, cache_mb, store_mb=0):
     from petnotes.core import set_seed
     from petnotes.finetune import create_model
-    print(f"\n=== {label}: {path}, items {item} -> {img}, bs {a.bs}, pictures kept between epochs: {cache_mb} MB per process")
-    pn = {nw: petnotes_loaders(path, item, img, a.bs, nw, cache_mb) for nw in (0, 1, 2)}
-    # `cold`: the same loaders, whose kept pictures are dropped before each epoch (a first epoch); `kept`: 1 GB of them
-    cold = petnotes_loaders(path, item, img, a.bs, 0, cache_mb) if cache_mb else None
-    kept = None if cache_mb else petnotes_loaders(path, item, img, a.bs, 0, 1024)
+    print(f"\n=== {label}: {path}, items {item} -> {img}, bs {a.bs}, pictures kept between epochs: "
+          + (f"on disk, up to {store_mb} MB (workshop 08's ItemStore)" if store_mb else f"{cache_mb} MB per process"))
+    pn = {nw: petnotes_loaders(path, item, img, a.bs, nw, cache_mb, store_mb) for nw in (0, 1, 2)}
+    # `cold`: the same loaders, whose kept pictures are dropped before each epoch (a first epoch); `kept`: 1 GB of them in memory
+    cold_store = tempfile.mkdtemp(prefix='bench_train_store_') if store_mb else None
+    cold = petnotes_loaders(path, item, img, a.bs, 0, cache_mb, store_mb, cold_store) if cache_mb or store_mb else None
+    kept = None if cache_mb or store_mb else petnotes_loaders(path, item, img, a.bs, 0, 1024)
     fa = {nw: fastai_loaders(path, item, img, a.bs, nw) for nw in (0, 2)}
     n_classes = len(pn[0].vocab)
     print(f"petnotes: {len(pn[0].train.dataset)} train / {len(pn[0].valid.dataset)} valid images, {n_classes} classes; "
@@ -188,6 +212,7 @@ def bench_size(label, path, item, img, a, cache_mb):
     print(f"\nloader: one training epoch ({n_img} images; valid: one validation epoch, 0 workers), seconds, median of {a.rounds} rounds ({time.perf_counter()-t0:.0f} s)")
     table({k: {'median s': med(v), 'images/s': n_img/med(v), 'min s': min(v), 'max s': max(v), 'CPU s': med(lc[k])} for k,v in lt.items()})
 
+    hi = host_items(pn[0], fa[0], a.rounds) if store_mb or cache_mb else None
     st, sc, n_st = stages(pn[0], a.bs, a.rounds)
     print(f"\npetnotes' loader taken apart: one epoch ({n_st} images, 0 workers), seconds, median of {a.rounds} rounds; "
           f"CPU: this process's CPU seconds (what the stage costs, whatever else runs on the machine)")
@@ -231,8 +256,10 @@ def bench_size(label, path, item, img, a, cache_mb):
         print(f"{lib}, 0 workers: compute limit {parts[0]:.3f} s + training loader epoch {parts[1]:.3f} s + validation loader epoch "
               f"{parts[2]:.3f} s = {sum(parts):.3f} s; measured training epoch {T[f'{lib} 0 workers']:.3f} s "
               f"(the loaders' share {(parts[1]+parts[2])/T[f'{lib} 0 workers']:.0%})")
+    for d in (pn[0], cold): forget(d) if d is not None and store_mb else None   # the items written to disk: removed
+    if cold_store: shutil.rmtree(cold_store, ignore_errors=True)
     return dict(loader=L, train=T, loader_cpu={k: med(v) for k,v in lc.items()}, train_cpu={k: med(v) for k,v in tc.items()},
-                error={k: statistics.mean(v) for k,v in errs.items()}, stages=st)
+                error={k: statistics.mean(v) for k,v in errs.items()}, stages=st, host=hi)
 
 def ratios(tag, r, targets:bool):
     def line(name, x, target=None):
@@ -249,6 +276,12 @@ def ratios(tag, r, targets:bool):
         line(f"train_epoch_{tag}_0workers_first_epoch petnotes/fastai", T['petnotes 0 workers, first epoch']/T['fastai 0 workers'],
              0.7 if tag == 'quick' else None)
     line(f"train_epoch_{tag}_in_memory petnotes/fastai", T['petnotes in memory']/T['fastai in memory'])
+    H = r.get('host')
+    if H:   # per CPU core: items per CPU second of this process
+        fa = H['fastai (every epoch)']['items per CPU s']
+        line(f"host_items_per_cpu_s_{tag}_first_epoch petnotes/fastai", H['petnotes first epoch']['items per CPU s']/fa)
+        line(f"host_items_per_cpu_s_{tag}_later_epoch petnotes/fastai", H['petnotes later epoch']['items per CPU s']/fa)
+        if targets and tag == 'book': print("   (targets: first epoch >= 1.3, later epochs >= 10)")
     LC, TC = r['loader_cpu'], r['train_cpu']   # CPU seconds (this process and its workers): robust to other load
     line(f"loader_epoch_{tag}_0workers_cpu_time petnotes/fastai", LC['petnotes 0 workers']/LC['fastai 0 workers'])
     line(f"train_epoch_{tag}_0workers_cpu_time petnotes/fastai", TC['petnotes 0 workers']/TC['fastai 0 workers'])
@@ -273,6 +306,7 @@ def main(argv=None):
     p.add_argument('--bs', type=int, default=64)
     p.add_argument('--per-breed', type=int, default=None, help='pets per breed at quick sizes (default: sizes("quick").n_per_breed; 4 with --quick)')
     p.add_argument('--book-per-breed', type=int, default=None, help="pets per breed at the book's sizes (default 8; 4 with --quick)")
+    p.add_argument('--sizes', choices=('both', 'quick', 'book'), default='both', help="which sizes to run (default both)")
     p.add_argument('--error-epochs', type=int, default=None, help='also fit this many epochs once per library for the error (default 4 at quick sizes; none with --quick)')
     a = p.parse_args(argv)
     a.rounds = a.rounds or (1 if a.quick else 3)
@@ -288,14 +322,17 @@ def main(argv=None):
     t0 = time.perf_counter()
     error_epochs = a.error_epochs if a.error_epochs is not None else (0 if a.quick else 4)
     a.error_epochs = error_epochs
-    res = {'quick': bench_size('quick sizes', synthetic_pets_path(a.per_breed, q.synth_size), q.item_size, q.img_size, a,
-                               q.item_cache_mb)}
+    res = {}
+    if a.sizes in ('both', 'quick'):
+        res['quick'] = bench_size('quick sizes', synthetic_pets_path(a.per_breed, q.synth_size), q.item_size, q.img_size, a, q.item_cache_mb)
     a.error_epochs = 0
-    res['book'] = bench_size("the book's sizes", synthetic_pets_path(a.book_per_breed, 500), 460, 224, a, sizes('full').item_cache_mb)
+    if a.sizes in ('both', 'book'):
+        f = sizes('full')
+        res['book'] = bench_size("the book's sizes", synthetic_pets_path(a.book_per_breed, 500), 460, 224, a, f.item_cache_mb, f.item_store_mb)
     print(f"\ntotal {time.perf_counter()-t0:.0f} s")
     print("Where petnotes keeps the presized pictures (quick sizes: `sizes('quick').item_cache_mb`), '0workers' is a later epoch, "
-          "after the warm-up; 'first_epoch' is the same loader with nothing kept yet. At the book's sizes none are kept "
-          "(full mode's budget is 0); '1GB_kept' shows what keeping them would give.")
+          "after the warm-up; 'first_epoch' is the same loader with nothing kept yet. At the book's sizes they are kept on disk "
+          "(full mode's `item_store_mb`, workshop 08's ItemStore), read back by memory map.")
     for tag, r in res.items(): ratios(tag, r, targets=True)
     return 0
 

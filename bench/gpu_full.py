@@ -14,7 +14,9 @@ PETNOTES_MODE=full, then trains for --warmup + --batches training batches (one_c
                   parameter like the petnotes runs, `fit_one_cycle`
 For each: training images/s over the --batches after the --warmup ones (validation skipped), peak GPU memory of that
 run, and the compute ceiling: images/s of the same learner doing the same number of steps on a few batches already on
-the device (cycled), without the loader; the loader's share of the time is 1 - (images/s with loader)/(ceiling).
+the device (cycled), without the loader; the loader's share of the time (the fraction the GPU waits for data) is
+1 - (images/s with loader)/(ceiling). petnotes keeps its items on disk (full mode's item store, workshop 08): the store is
+filled first (with the loader's workers), so its timed batches are those of a later epoch; --first-epoch empties it instead.
 Ratios come last, one per line: `RATIO name = x`. Files staged in --work are reused when the counts match.
 """
 import argparse, gc, json, math, os, sys, tempfile, time
@@ -34,6 +36,8 @@ def parse_args(argv=None):
     p.add_argument('--tiny', action='store_true', help="CPU smoke test: 2 per breed, bs 8, 1+2 batches, 0 workers")
     p.add_argument('--work', type=Path, default=None, help="folder for the staged files (default: a temporary one)")
     p.add_argument('--device', default=None, help="default: cuda if available, else cpu")
+    p.add_argument('--first-epoch', action='store_true', help="time petnotes with its item store empty (a first epoch); "
+                   "by default the store is filled first, so the timed batches are those of a later epoch")
     a = p.parse_args(argv)
     if a.tiny: a.per_breed, a.bs, a.batches, a.warmup, a.workers = 2, 8, 2, 1, 0
     a.item_size, a.img_size = 460, 224   # the book's sizes, also with --tiny
@@ -128,6 +132,15 @@ def measure(run:dict, a, device)->dict:
                 ms=1000*clock.seconds/a.batches, ceil_ms=1000*ceiling.seconds/a.batches)
 
 # --- the three ways ---
+def fill_store(dls, a):
+    "Write every training item into the item store (workshop 08), with the loader's workers; or empty it (--first-epoch)"
+    import torch
+    store = dls.train.dataset.item_tfm.cache
+    if a.first_epoch or len(store) >= len(dls.train.dataset): store.clear() if a.first_epoch else None; return
+    t0 = time.perf_counter()
+    for _ in torch.utils.data.DataLoader(dls.train.dataset, batch_size=a.bs, num_workers=a.workers, collate_fn=len): pass
+    print(f"item store: {len(store)} items written in {time.perf_counter()-t0:.0f} s (a first epoch's host work), {store.folder}")
+
 def petnotes_run(path:Path, a, device, mixed:bool)->dict:
     "petnotes' loaders, model and Learner, in fp32 or with `MixedPrecision` (bf16 + channels-last)"
     from petnotes.core import set_seed
@@ -136,8 +149,10 @@ def petnotes_run(path:Path, a, device, mixed:bool)->dict:
     from petnotes.learner import Learner, error_rate, CancelFitException, Callback, CancelValidException
     from petnotes.finetune import create_model, param_groups, fit_one_cycle, MixedPrecision
     set_seed(42)
-    item_tfm, batch_tfm = presizing_tfms(a.item_size, a.img_size)
+    from petnotes.core import sizes
+    item_tfm, batch_tfm = presizing_tfms(a.item_size, a.img_size, store_mb=sizes().item_store_mb)   # full mode: items kept on disk
     dls = pets_loaders(path, item_tfm=item_tfm, batch_tfm=batch_tfm, bs=a.bs, device=device, num_workers=a.workers, verbose=False)
+    fill_store(dls, a)
     if len(dls.vocab) != N_BREEDS: raise RuntimeError(f"petnotes found {len(dls.vocab)} breeds, expected {N_BREEDS}")
     learn = Learner(create_model(ARCH, len(dls.vocab), pretrained=True), dls, splitter=param_groups, metrics=error_rate,
                     progress=False, device=device, cbs=[MixedPrecision(enabled=True)] if mixed else None)
@@ -194,7 +209,7 @@ def free(device):
     if device.type == 'cuda': torch.cuda.empty_cache()
 
 def bench(a, work:Path)->dict:
-    os.environ.update(FASTAI_HOME=str(work/'fastai'), TORCH_HOME=str(work/'torch'), PETNOTES_MODE='full')
+    os.environ.update(FASTAI_HOME=str(work/'fastai'), TORCH_HOME=str(work/'torch'), PETNOTES_MODE='full', PETNOTES_CACHE=str(work/'cache'))
     stage(work, a.per_breed)
     import torch
     device = torch.device(a.device or ('cuda' if torch.cuda.is_available() else 'cpu'))
@@ -222,6 +237,8 @@ def main(argv=None)->int:
     else: a.work.mkdir(parents=True, exist_ok=True); res = bench(a, a.work)
     print(f"total {time.perf_counter()-t0:.0f} s")
     ratios(res)
+    for r in res.values(): print(f"RATIO gpu_waits_for_data {r['name'].replace(' ', '_')} = {r['share']:.3f}"
+                                 + (" (petnotes: a first epoch, store empty)" if a.first_epoch and 'petnotes' in r['name'] else ''))
     return 0
 
 if __name__ == '__main__': sys.exit(main())

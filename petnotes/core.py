@@ -64,6 +64,7 @@ SIZE_TABLE = {  # name: (quick, full, what it is)
     'pretrained':    (True,     True,       'start from pretrained weights (petnotes\' own in quick mode, ImageNet in full)'),
     'lr_find_iters': (40,       100,        'mini-batches the learning-rate finder runs'),
     'item_cache_mb': (128,      0,          'memory (MB) per loader process for the shrunk pictures the item stage keeps between epochs (lesson 03); 0 in full mode: Oxford\'s 7,390 at 460 px would take about 6 GB'),
+    'item_store_mb': (0,        8192,       'disk (MB) in the petnotes cache for those pictures instead, shared by the loader\'s workers (workshop 08); 0 in quick mode, where they fit in memory'),
     'num_workers':   (0,        4,          'DataLoader worker processes'),
     'threads':       (1,        0,          'CPU threads for PyTorch in training loops (0: PyTorch\'s default); 1 is fastest when notebooks share a small CPU'),
     'data':          ('synthetic', 'oxford', 'which pets: the synthetic set petnotes draws, or the real Oxford-IIIT Pets'),
@@ -153,7 +154,7 @@ SIZE_LIMITS = {  # name: (smallest, largest) a value may be, both included; None
     'img_size': (1, None), 'item_size': (1, None), 'n_per_breed': (1, None), 'synth_size': (1, None), 'bs': (1, None),
     'epochs': (1, None), 'freeze_epochs': (0, None), 'tune_epochs': (1, None), 'book_epochs': (1, None),
     'lr_find_iters': (10, None),   # lr_find drops the first tenth and the last 5 points of its curve (lesson 07)
-    'item_cache_mb': (0, None), 'num_workers': (0, None), 'threads': (0, None), 'base_lr': (0.0, None),
+    'item_cache_mb': (0, None), 'item_store_mb': (0, None), 'num_workers': (0, None), 'threads': (0, None), 'base_lr': (0.0, None),
     'digits_target': (0.0, 1.0), 'min_steps': (1, None), 'own_img_size': (1, None),
 }
 

@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from PIL import Image
 from .core import sizes
 from .images import load_rgb, to_rgb, draft_jpeg
+from .itemstore import ItemStore
 from .data import to_uint8_tensor
 from .checking import Case, Mistake, CheckResult, Raised, run_check, one_line, call_or_raised
 
@@ -320,6 +321,7 @@ def shrink_item(img:Image.Image, # a PIL image; a freshly opened JPEG can be dec
 # %% ../nbs/03_presizing.ipynb #04c00002
 class ItemCache:
     "Shrunk pictures (uint8 h,w,3 arrays) by file, up to about `max_mb`; once full, a new picture is simply not kept"
+    in_memory = True   # each process keeps its own: a loader's workers must stay between epochs (lesson 02)
     def __init__(self, max_mb:float=0): # memory allowed, in MB (0: keep nothing)
         if isinstance(max_mb, bool) or not isinstance(max_mb, (int, float)) or not max_mb >= 0:
             raise ValueError(f"ItemCache: max_mb must be a number >= 0, got {max_mb!r}")
@@ -343,12 +345,15 @@ class PresizeItem:
     def __init__(self, size:int=460, # side of the presized item
                  resample=Image.Resampling.BICUBIC, # the PIL filter
                  draft:bool=True, # JPEG draft decoding when the source is 2x larger or more
-                 cache_mb:float=0 # memory for pictures kept between epochs (`ItemCache`); 0: decode every time
-                ): self.size,self.resample,self.draft,self.cache = size,resample,draft,ItemCache(cache_mb)
+                 cache_mb:float=0, # memory for pictures kept between epochs (`ItemCache`); 0: decode every time
+                 store_mb:float=0 # disk for them instead (workshop 08's `ItemStore`, one for every process)
+                ):
+        self.size,self.resample,self.draft = size,resample,draft
+        self.cache = ItemStore(f'{size}-{int(resample)}-{int(draft)}', store_mb) if store_mb else ItemCache(cache_mb)
     @property
     def draft_size(self)->int|None: return self.size if self.draft else None  # `load_rgb` decodes JPEGs at >= this
     @property
-    def keeps_between_epochs(self)->bool: return self.cache.max_bytes > 0   # then a loader's workers must stay (lesson 02)
+    def keeps_between_epochs(self)->bool: return self.cache.max_bytes > 0 and self.cache.in_memory   # then workers stay (lesson 02)
     def __call__(self, img:Image.Image, train:bool=True)->Image.Image:
         return presize_item(img, self.size, train, self.resample, self.draft)
     def load(self, f, train:bool=True)->torch.Tensor:
@@ -388,6 +393,7 @@ def presizing_tfms(item_size:int|None=None, # item side (default: `sizes().item_
                    size:int|None=None, # output side (default: `sizes().img_size`, 224 in full mode)
                    min_scale:float=0.75, # smallest crop area
                    cache_mb:float|None=None, # memory for pictures kept between epochs (default: the sizes' `item_cache_mb` when the sizes come from the table, else 0)
+                   store_mb:float|None=None, # disk for them instead (default: the sizes' `item_store_mb` likewise)
                    **kwargs # more `BatchAugment` settings
                   )->tuple:
     "`(item_tfm, batch_tfm)` for `petnotes.data.pets_loaders`; the sizes table is read only for what is not given"
@@ -395,9 +401,9 @@ def presizing_tfms(item_size:int|None=None, # item side (default: `sizes().item_
         sz = sizes()
         item_size,size = item_size or sz.item_size,size or sz.img_size
         if cache_mb is None: cache_mb = sz.item_cache_mb
+        if store_mb is None: store_mb = sz.item_store_mb
     if item_size < size: raise ValueError(f"presizing_tfms: item_size {item_size} is smaller than the output size {size}")
-    cache_mb = 0 if cache_mb is None else cache_mb
-    return PresizeItem(item_size, cache_mb=cache_mb),BatchAugment(size, min_scale, **kwargs)
+    return PresizeItem(item_size, cache_mb=cache_mb or 0, store_mb=store_mb or 0),BatchAugment(size, min_scale, **kwargs)
 
 # %% ../nbs/03_presizing.ipynb #a5db9a38
 def _reflect(v):

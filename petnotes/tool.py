@@ -161,7 +161,7 @@ def load_data(args, sz, ctx, d:dict, warn=print)->tuple:
     for m in d['warnings']: warn(f"warning: {m}")
     sz,d['fitted'] = fit_sizes(args, sz, len(train))
     if d['fitted']: warn(d['fitted'])
-    d['tfms'] = presizing_tfms(sz.item_size, sz.img_size, cache_mb=sz.item_cache_mb)
+    d['tfms'] = presizing_tfms(sz.item_size, sz.img_size, cache_mb=sz.item_cache_mb, store_mb=sz.item_store_mb)
     d['workers'] = loader_workers(sz.num_workers)   # at most one per core
     try: d['dls'] = pets_loaders(d['files'], args.valid_pct, args.seed, *d['tfms'], sz.bs, ctx.device, label_of.__getitem__, d['workers'],
                                  verbose=False, rank=ctx.rank, world=ctx.world, check=False, splitter=d['splitter'], test=d['test'])
