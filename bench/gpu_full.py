@@ -136,7 +136,9 @@ def fill_store(dls, a):
     "Write every training item into the item store (workshop 08), with the loader's workers; or empty it (--first-epoch)"
     import torch
     store = dls.train.dataset.item_tfm.cache
-    if a.first_epoch or len(store) >= len(dls.train.dataset): store.clear() if a.first_epoch else None; return
+    if store.in_memory: return   # item_store_mb=0: no store to fill
+    if a.first_epoch: store.clear(); return
+    if len(store) >= len(dls.train.dataset): return   # filled by an earlier run
     t0 = time.perf_counter()
     for _ in torch.utils.data.DataLoader(dls.train.dataset, batch_size=a.bs, num_workers=a.workers, collate_fn=len): pass
     print(f"item store: {len(store)} items written in {time.perf_counter()-t0:.0f} s (a first epoch's host work), {store.folder}")

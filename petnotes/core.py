@@ -9,7 +9,7 @@ __all__ = ['IN_COLAB', 'IN_TEST', 'MODES', 'SIZE_TABLE', 'SIZE_LIMITS', 'version
            'ticking', 'scratch_folder', 'Snapshot', 'show_doc']
 
 # %% ../nbs/workshop/00_core.ipynb #cf2b5b0c
-import os, sys, ast, json, time, atexit, random, hashlib, shutil, tempfile, contextlib, inspect, warnings, signal, threading, weakref, functools
+import os, sys, ast, json, time, atexit, random, hashlib, shutil, tempfile, contextlib, inspect, warnings, signal, threading, functools
 import multiprocessing.util
 from pathlib import Path
 import numpy as np

@@ -10,6 +10,7 @@ import os, sys, shutil, hashlib
 from pathlib import Path
 import numpy as np
 from fastcore.basics import patch
+from torch.utils.data import get_worker_info
 from .core import cache_dir
 
 # %% ../nbs/workshop/08_item_store.ipynb #75b20a83
@@ -23,12 +24,12 @@ def item_key(f, # an image file
 # %% ../nbs/workshop/08_item_store.ipynb #cb3a65cb
 def write_atomic(path:Path, # where the array goes
                  x:np.ndarray # the array
-                ):
-    "Save `x` as `path` (.npy) whole or not at all: written beside it under a name of this process, then renamed"
+                )->int:
+    "Save `x` as `path` (.npy) whole or not at all: written beside it under a name of this process, then renamed; the bytes written"
     tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
     try:
-        with open(tmp, 'wb') as fh: np.save(fh, x)
-        os.replace(tmp, path)
+        with open(tmp, 'wb') as fh: np.save(fh, x); n = fh.tell()
+        os.replace(tmp, path); return n
     except BaseException:
         tmp.unlink(missing_ok=True); raise
 
@@ -98,7 +99,6 @@ def full(self:ItemStore, f, nbytes:int)->bool:
         try: self._count()
         except OSError as e: self._fail(e)
         if self.broken: return True
-    from torch.utils.data import get_worker_info
     w = get_worker_info(); share = (self.max_bytes - self.at_open) / (w.num_workers if w else 1)
     if self.nbytes - self.at_open + nbytes <= share: return False
     self.left_out.add(str(f)); return True
@@ -107,9 +107,9 @@ def full(self:ItemStore, f, nbytes:int)->bool:
 def put(self:ItemStore, f, x:np.ndarray)->np.ndarray:
     "Keep `x` for file `f` (a failure to write stops the keeping, with one line); return `x`"
     if self.broken: return x
-    try: write_atomic(self.folder/item_key(f, self.params), x)
+    try: self.nbytes += write_atomic(self.folder/item_key(f, self.params), x)
     except OSError as e: self._fail(e); return x
-    self.nbytes += x.nbytes + 128; self.written += 1; return x
+    self.written += 1; return x
 
 # %% ../nbs/workshop/08_item_store.ipynb #d81e1eb4
 @patch(as_prop=True)
