@@ -71,7 +71,7 @@ SIZE_TABLE = {  # name: (quick, full, what it is)
     'digits':        ('sklearn', 'mnist',   'handwritten digits for lesson 05: scikit-learn\'s bundled 8x8 set (offline), or MNIST via untar_data'),
     'book_epochs':   ((1, 1, 1), (2, 3, 12), 'epochs of the book\'s three fits in lesson 08: fine_tune, fit_one_cycle(3e-3), unfrozen fit_one_cycle'),
     'base_lr':       (1e-2,     2e-3,       'fine_tune\'s base learning rate (fastai\'s default 2e-3 for ImageNet bodies; the small petnet takes more)'),
-    'tune_epochs':   (7,        12,         'epochs after unfreezing in lessons 08-09 (fine_tune), after freeze_epochs frozen ones'),
+    'tune_epochs':   (7,        12,         'epochs after unfreezing in lesson 09 and workshop 16 (fine_tune), after freeze_epochs frozen ones'),
     'digits_target': (0.97,     0.985,      'validation accuracy lesson 05\'s digits model must reach (8x8 digits; MNIST)'),
     'learn_margin':  (0.0,      0.0,        'how much a trained model must beat its reference in the learning checks (its untrained loss, training from scratch, chance); below 0 only for checks on random weights, which cannot learn'),
     'archs':         (('petnet3', 'petnet'), ('resnet18', 'resnet34', 'resnet50'), 'bodies lesson 08 compares, shallow to deep (quick: the pretrained petnet cut after its third stage, and whole)'),

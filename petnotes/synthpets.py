@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['LOOKS', 'LOOK_DEFAULTS', 'TWINS', 'SYNTH_VERSION', 'PHOTOS', 'draw_pet', 'show_breeds', 'make_pets', 'host_reachable',
-           'oxford_pets_path', 'synthetic_pets_path', 'pets_path', 'photo_classes']
+           'oxford_pets_path', 'synthetic_pets_path', 'pets_path', 'photo_classes', 'make_tiny_images']
 
 # %% ../nbs/workshop/03_synthetic_pets.ipynb #8cf94944
 import os, time, signal, socket, ctypes, threading, multiprocessing
@@ -479,4 +479,20 @@ def photo_classes(dest:str|Path,        # folder to fill
             p = ImageEnhance.Brightness(ImageEnhance.Color(p).enhance(rng.uniform(0.5, 1.5))).enhance(rng.uniform(0.7, 1.3))
             sub = dest/c if layout == 'folders' else dest/('valid' if i % 5 == 0 else 'train')/c
             sub.mkdir(parents=True, exist_ok=True); p.save(sub/f'{c}_{i+1}.jpg', quality=90)
+    return dest
+
+# %% ../nbs/workshop/03_synthetic_pets.ipynb #d6a6f26e
+def make_tiny_images(dest:str|Path,                  # folder to fill (created)
+                     classes=('Red', 'Green', 'Blue'), # class names, each one colour
+                     n_per_class:int=12,               # pictures per class
+                     size:int=48,                      # side of a picture
+                     seed:int=0)->Path:
+    "A tiny labelled folder, `dest/{Class}_{n}.jpg`: noisy patches, one colour per class"
+    dest = Path(dest); dest.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    base = {'Red': (200, 40, 40), 'Green': (40, 180, 60), 'Blue': (40, 60, 200)}
+    for c in classes:
+        for i in range(1, n_per_class+1):
+            img = np.clip(np.array(base[c]) + rng.normal(0, 40, (size, size, 3)), 0, 255).astype(np.uint8)
+            Image.fromarray(img).save(dest/f'{c}_{i}.jpg', quality=90)
     return dest
