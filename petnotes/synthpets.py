@@ -488,9 +488,10 @@ def make_tiny_images(dest:str|Path,                  # folder to fill (created)
                      size:int=48,                      # side of a picture
                      seed:int=0)->Path:
     "A tiny labelled folder, `dest/{Class}_{n}.jpg`: noisy patches, one colour per class"
+    base = {'Red': (200, 40, 40), 'Green': (40, 180, 60), 'Blue': (40, 60, 200)}
+    if set(classes) - set(base): raise ValueError(f"make_tiny_images: no colour for {sorted(set(classes) - set(base))}; expected some of {list(base)}")
     dest = Path(dest); dest.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
-    base = {'Red': (200, 40, 40), 'Green': (40, 180, 60), 'Blue': (40, 60, 200)}
     for c in classes:
         for i in range(1, n_per_class+1):
             img = np.clip(np.array(base[c]) + rng.normal(0, 40, (size, size, 3)), 0, 255).astype(np.uint8)
