@@ -54,8 +54,8 @@ def petnotes_loaders(path, item, img, bs, nw, cache_mb, store_mb=0, store_folder
     from petnotes.data import pets_loaders
     from petnotes.presizing import presizing_tfms
     from petnotes.itemstore import ItemStore
-    item_tfm, batch_tfm = presizing_tfms(item, img, cache_mb=cache_mb, store_mb=store_mb)
-    if store_mb: item_tfm.cache = ItemStore(item_tfm.cache.params, store_mb, folder=store_folder)   # a temporary store, not the user's cache
+    item_tfm, batch_tfm = presizing_tfms(item, img, cache_mb=cache_mb)
+    if store_mb: item_tfm.cache = ItemStore(f'{item}-bench', store_mb, folder=store_folder)   # a temporary store, never the user's cache
     return pets_loaders(path, valid_pct=0.2, seed=SEED, item_tfm=item_tfm, batch_tfm=batch_tfm, bs=bs, device='cpu',
                         num_workers=nw, verbose=False)
 

@@ -87,8 +87,7 @@ def get(self:ItemStore, f)->np.ndarray|None:
     "The item kept for file `f` (read-only, memory-mapped), or None; what was kept is read even when no more can be written"
     if not self.max_bytes or self.folder is None: return None
     try: x = np.load(self.folder/item_key(f, self.params), mmap_mode='r')
-    except FileNotFoundError: return None
-    except (ValueError, OSError): return None   # unreadable: written again
+    except (ValueError, OSError): return None   # not kept, or unreadable (then written again)
     self.hits += 1; return x
 
 @patch
